@@ -25,6 +25,10 @@ export interface Namespace {
   contextFilter(context: Context): string;
   /** Strips the namespace prefix from a full subject. */
   relative(subject: string): string;
+  /** Object Store / KV bucket name, e.g. `documents` or `t1a2b3_documents`. */
+  bucket(name: string): string;
+  /** Durable consumer name, e.g. `documents-booking-confirmed` (consumers live inside namespaced streams). */
+  durable(name: string): string;
 }
 
 const PREFIX_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
@@ -43,6 +47,8 @@ export const namespaced = (prefix = ''): Namespace => {
     subject,
     contextFilter: (context) => subject(`${CONTEXTS[context].root}.>`),
     relative: (full) => (prefix && full.startsWith(`${prefix}.`) ? full.slice(prefix.length + 1) : full),
+    bucket: (name) => (prefix ? `${prefix}_${name}` : name),
+    durable: (name) => name,
   };
 };
 
