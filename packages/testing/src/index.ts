@@ -1,0 +1,6 @@
+export * from './database.ts';
+export * from './env.ts';
+export * from './logger.ts';
+export * from './nats.ts';
+export * from './nats-server.ts';
+export * from './wait.ts';
