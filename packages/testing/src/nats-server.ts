@@ -14,18 +14,6 @@ export interface PrivateNatsServer {
   destroy(): Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-
 const waitForListening = (child: ChildProcess, port: number): Promise<void> =>
   new Promise((resolve, reject) => {
     let log = '';
