@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // prefix (packages/testing), so they may run in parallel; 2 cores here, so keep workers modest.
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.spec.ts', 'services/*/test/**/*.spec.ts'],
+    include: ['packages/*/test/**/*.spec.ts', 'services/*/test/**/*.spec.ts', 'tests/**/*.spec.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     maxWorkers: 3,
