@@ -1,0 +1,142 @@
+import {
+  type BookingConfirmed,
+  type EventOf,
+  type NotificationRecipient,
+  SERVICE_TYPE_LABELS_FR,
+} from '@express-quote/contracts';
+import {
+  formatAddress,
+  formatCents,
+  formatLocalDateLong,
+  formatLocalDateShort,
+  formatTimeWindow,
+} from './french-format.ts';
+import {
+  notificationIdFor,
+  type PlannedNotification,
+  TEMPLATES,
+  type TriggerRef,
+} from './planned-notification.ts';
+import { type PlanningContext, releaseAtFor } from './planning-context.ts';
+import type { StaffMember } from './staff.ts';
+import { eligibleStaff } from './staff-eligibility.ts';
+
+type BookingConfirmedEvent = EventOf<typeof BookingConfirmed>;
+
+/**
+ * Seed steps 4.1 and 4.3 for one confirmed booking: the customer e-mail (with the customer documents), the
+ * customer SMS when there is a phone, and one e-mail per eligible staff member (with the internal documents).
+ */
+export const planBookingConfirmed = (
+  event: BookingConfirmedEvent,
+  directory: readonly StaffMember[],
+  ctx: PlanningContext,
+): PlannedNotification[] => {
+  const b = event.data;
+  const trigger: TriggerRef = { eventId: event.id, type: event.type, correlationId: event.correlationId };
+  const customerName = `${b.customer.firstName} ${b.customer.lastName}`;
+  const serviceType = SERVICE_TYPE_LABELS_FR[b.serviceType];
+  const serviceTime = formatTimeWindow(b.schedule.startTime, b.schedule.endTime);
+  const totalAmount = formatCents(b.price.totalCents);
+  const customer: NotificationRecipient = {
+    kind: 'customer',
+    id: b.customer.customerId,
+    name: customerName,
+    email: b.customer.email,
+    phone: b.customer.phone,
+  };
+
+  const planned: PlannedNotification[] = [
+    {
+      notificationId: notificationIdFor(event.id, 'email', TEMPLATES.bookingConfirmation, customer),
+      channel: 'email',
+      priority: 'HIGH',
+      template: TEMPLATES.bookingConfirmation,
+      recipient: customer,
+      data: {
+        customerName,
+        bookingReference: b.reference,
+        serviceDate: formatLocalDateLong(b.schedule.date),
+        serviceTime,
+        serviceType,
+        totalAmount,
+        supportUrl: ctx.supportUrl,
+      },
+      bookingId: b.bookingId,
+      trigger,
+      awaitsDocuments: {
+        bookingId: b.bookingId,
+        audience: 'customer',
+        attributionId: null,
+        professionalId: null,
+      },
+      documentLinks: [{ field: 'viewBookingUrl', kind: 'BOOKING_CONFIRMATION', fallbackUrl: ctx.supportUrl }],
+      releaseAt: releaseAtFor(ctx, true),
+    },
+  ];
+
+  if (b.customer.phone) {
+    planned.push({
+      notificationId: notificationIdFor(event.id, 'sms', TEMPLATES.bookingConfirmationSms, customer),
+      channel: 'sms',
+      priority: 'HIGH',
+      template: TEMPLATES.bookingConfirmationSms,
+      recipient: customer,
+      data: {
+        customerName,
+        bookingReference: b.reference,
+        serviceDate: formatLocalDateShort(b.schedule.date),
+        serviceTime,
+        totalAmount,
+      },
+      bookingId: b.bookingId,
+      trigger,
+      awaitsDocuments: null,
+      documentLinks: [],
+      releaseAt: releaseAtFor(ctx, false),
+    });
+  }
+
+  const staffData = {
+    bookingReference: b.reference,
+    serviceType,
+    serviceDate: formatLocalDateLong(b.schedule.date),
+    serviceTime,
+    customerName,
+    customerEmail: b.customer.email,
+    customerPhone: b.customer.phone,
+    pickupAddress: formatAddress(b.addresses.pickup),
+    deliveryAddress: b.addresses.delivery ? formatAddress(b.addresses.delivery) : null,
+    totalAmount,
+    trigger: b.trigger,
+  };
+  const staffPriority = b.trigger === 'PAYMENT_COMPLETED' ? 'HIGH' : 'NORMAL';
+  for (const member of eligibleStaff(directory, b, b.trigger)) {
+    const recipient: NotificationRecipient = {
+      kind: 'staff',
+      id: member.id,
+      name: member.name,
+      email: member.email,
+      phone: member.phone,
+    };
+    planned.push({
+      notificationId: notificationIdFor(event.id, 'email', TEMPLATES.staffBookingDocuments, recipient),
+      channel: 'email',
+      priority: staffPriority,
+      template: TEMPLATES.staffBookingDocuments,
+      recipient,
+      data: staffData,
+      bookingId: b.bookingId,
+      trigger,
+      awaitsDocuments: {
+        bookingId: b.bookingId,
+        audience: 'internal',
+        attributionId: null,
+        professionalId: null,
+      },
+      documentLinks: [],
+      releaseAt: releaseAtFor(ctx, true),
+    });
+  }
+  return planned;
+};
