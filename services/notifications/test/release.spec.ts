@@ -43,69 +43,69 @@ describe('decideRelease: given planned message and stored documents, when now, t
     given: PlannedNotification;
     documents: DocumentSet[];
     now: Date;
-    then: 'wait' | { attachments: string[]; documentsMissing: boolean };
+    expected: 'wait' | { attachments: string[]; documentsMissing: boolean };
   }> = [
     {
       name: 'SMS awaits nothing → send at once',
       given: customerSms,
       documents: [],
       now: planned,
-      then: { attachments: [], documentsMissing: false },
+      expected: { attachments: [], documentsMissing: false },
     },
     {
       name: 'customer e-mail, no documents, before deadline → wait',
       given: customerEmail,
       documents: [],
       now: before,
-      then: 'wait',
+      expected: 'wait',
     },
     {
       name: 'customer e-mail, only the internal set → wait',
       given: customerEmail,
       documents: [internalSet],
       now: before,
-      then: 'wait',
+      expected: 'wait',
     },
     {
       name: 'customer e-mail, customer set there → send with it',
       given: customerEmail,
       documents: [internalSet, customerSet],
       now: before,
-      then: { attachments: customerSet.documents.map((d) => d.key), documentsMissing: false },
+      expected: { attachments: customerSet.documents.map((d) => d.key), documentsMissing: false },
     },
     {
       name: 'staff e-mail, internal set there → send with the internal set',
       given: staffEmail,
       documents: [customerSet, internalSet],
       now: before,
-      then: { attachments: internalSet.documents.map((d) => d.key), documentsMissing: false },
+      expected: { attachments: internalSet.documents.map((d) => d.key), documentsMissing: false },
     },
     {
       name: 'staff e-mail, deadline reached, nothing → send, documents missing',
       given: staffEmail,
       documents: [customerSet],
       now: after,
-      then: { attachments: [], documentsMissing: true },
+      expected: { attachments: [], documentsMissing: true },
     },
     {
       name: 'documents there at the deadline → still attached',
       given: customerEmail,
       documents: [customerSet],
       now: after,
-      then: { attachments: customerSet.documents.map((d) => d.key), documentsMissing: false },
+      expected: { attachments: customerSet.documents.map((d) => d.key), documentsMissing: false },
     },
   ];
 
-  it.each(cases)('$name', ({ given, documents, now, then }) => {
+  it.each(cases)('$name', ({ given, documents, now, expected }) => {
     const decision = decideRelease(given, documents, now, sign);
-    if (then === 'wait') {
+    if (expected === 'wait') {
       expect(decision).toEqual({ kind: 'wait' });
       return;
     }
     expect(decision.kind).toBe('send');
     if (decision.kind !== 'send') return;
-    expect(decision.attachments.map((d) => d.key)).toEqual(then.attachments);
-    expect(decision.documentsMissing).toBe(then.documentsMissing);
+    expect(decision.attachments.map((d) => d.key)).toEqual(expected.attachments);
+    expect(decision.documentsMissing).toBe(expected.documentsMissing);
   });
 
   it('signs viewBookingUrl on the customer BOOKING_CONFIRMATION, or falls back to support without documents', () => {
