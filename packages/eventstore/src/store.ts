@@ -1,0 +1,55 @@
+import type { Envelope } from '@express-quote/contracts';
+import type { Kysely } from 'kysely';
+import { type AppendOptions, type AppendResult, appendToStream } from './append.ts';
+import { type ReadStreamOptions, readAll, readStream, streamVersion } from './read.ts';
+import { assertSchemaName } from './schema.ts';
+import type { Checkpoint, StoredEvent } from './stored-event.ts';
+
+export interface EventStoreOptions {
+  /** The service's Postgres schema, migrated with migrateEventStore (e.g. `booking`). */
+  schema: string;
+  /**
+   * Set with SET LOCAL at the start of every append transaction (default 10 000 ms), so a transaction left
+   * open by a stuck caller is killed instead of stalling the global order for every reader. Pass null when
+   * the pool already sets it for each connection, e.g.
+   * `new pg.Pool({ options: '-c idle_in_transaction_session_timeout=10000' })`, to save one round trip.
+   */
+  idleInTransactionTimeoutMs?: number | null;
+  /** Accept event types missing from the contracts registry (tests and tools only). Default false. */
+  allowUnregisteredTypes?: boolean;
+}
+
+export interface EventStore {
+  readonly schema: string;
+  // biome-ignore lint/suspicious/noExplicitAny: any service's typed Kysely
+  readonly db: Kysely<any>;
+  append(streamId: string, events: readonly Envelope[], options: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over its own typed database
+  streamVersion(streamId: string, options?: { trx?: Kysely<any> }): Promise<number>;
+  readAll(after: Checkpoint | null, limit: number): Promise<StoredEvent[]>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: any service's typed Kysely
+export const createEventStore = (db: Kysely<any>, options: EventStoreOptions): EventStore => {
+  const schema = assertSchemaName(options.schema);
+  const timeout =
+    options.idleInTransactionTimeoutMs === undefined ? 10_000 : options.idleInTransactionTimeoutMs;
+  if (timeout !== null && (!Number.isInteger(timeout) || timeout <= 0)) {
+    throw new Error('idleInTransactionTimeoutMs must be a positive integer or null');
+  }
+  const appendConfig = {
+    schema,
+    idleInTransactionTimeoutMs: timeout,
+    allowUnregisteredTypes: options.allowUnregisteredTypes ?? false,
+  };
+  return {
+    schema,
+    db,
+    append: (streamId, events, appendOptions) =>
+      appendToStream(db, appendConfig, streamId, events, appendOptions),
+    readStream: (streamId, readOptions) => readStream(db, schema, streamId, readOptions),
+    streamVersion: (streamId, versionOptions) => streamVersion(db, schema, streamId, versionOptions),
+    readAll: (after, limit) => readAll(db, schema, after, limit),
+  };
+};
