@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     maxWorkers: 3,
     reporters: ['default'],
+    // Starts NATS/Postgres containers when no URL is set and a Docker engine answers; otherwise a no-op.
+    globalSetup: ['packages/testing/src/global-setup.ts'],
   },
 });
