@@ -9,12 +9,12 @@ import Stripe from 'stripe';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A Stripe-looking id: prefix + random base62, e.g. `evt_1Q2w3E4r5T6y7U8i9O0pAsDf`. */
+/** A Stripe-looking id: prefix + random base62, e.g. `stripeId("evt_1")` → `evt_1Q2w3E4r5T6y7U8i9O0pAsDf`. */
 export const stripeId = (prefix: string, length = 24): string => {
   const bytes = randomBytes(length);
   let out = '';
   for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
-  return `${prefix}_${out}`;
+  return `${prefix}${out}`;
 };
 
 export const STRIPE_API_VERSION = '2025-06-30.basil';

@@ -57,14 +57,14 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
   const cases: Array<{
     name: string;
     when: StripeEvent;
-    then: Translation['kind'];
+    outcome: Translation['kind'];
     type?: string;
     data?: Record<string, unknown>;
   }> = [
     {
       name: 'completed but unpaid (SEPA debit pending) → recorded, nothing published yet',
       when: event('checkout.session.completed', session({ temporaryId: 'q1', paymentStatus: 'unpaid' })),
-      then: 'record',
+      outcome: 'record',
     },
     {
       name: 'completed with no_payment_required → PaymentCompleted of 0 cents',
@@ -72,7 +72,7 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
         'checkout.session.completed',
         session({ temporaryId: 'q1', paymentStatus: 'no_payment_required', amountCents: 0 }),
       ),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentCompleted.type,
       data: {
         amountCents: 0,
@@ -87,7 +87,7 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
         ...session({ temporaryId: 'q1', paymentStatus: 'no_payment_required', amountCents: 1200 }),
         currency: null,
       }),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentCompleted.type,
       data: { amountCents: 0, currency: 'EUR', paymentStatus: 'no_payment_required' },
     },
@@ -97,7 +97,7 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
         'checkout.session.async_payment_succeeded',
         session({ temporaryId: 'q2', amountCents: 12_345, sessionId: 'cs_test_async' }),
       ),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentCompleted.type,
       data: {
         checkoutSessionId: 'cs_test_async',
@@ -112,7 +112,7 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
         'checkout.session.async_payment_succeeded',
         session({ temporaryId: 'q2', paymentStatus: 'unpaid' }),
       ),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentNeedsAttention.type,
       data: { reason: 'INVALID_PAYLOAD', stripeEventType: 'checkout.session.async_payment_succeeded' },
     },
@@ -122,7 +122,7 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
         'checkout.session.async_payment_failed',
         session({ temporaryId: 'q3', paymentStatus: 'unpaid', sessionId: 'cs_test_f' }),
       ),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentFailed.type,
       data: {
         checkoutSessionId: 'cs_test_f',
@@ -136,14 +136,14 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
         'checkout.session.expired',
         session({ temporaryId: null, paymentStatus: 'unpaid', status: 'expired', sessionId: 'cs_test_x' }),
       ),
-      then: 'publish',
+      outcome: 'publish',
       type: CheckoutExpired.type,
       data: { checkoutSessionId: 'cs_test_x', temporaryId: null },
     },
     {
       name: 'charge.refunded in full → PaymentRefunded fullyRefunded',
       when: event('charge.refunded', refundedCharge({ chargeId: 'ch_3full', paymentIntentId: 'pi_3a' })),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentRefunded.type,
       data: {
         chargeId: 'ch_3full',
@@ -156,14 +156,14 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
     {
       name: 'charge.refunded partially → PaymentRefunded not fully refunded',
       when: event('charge.refunded', refundedCharge({ amountCents: 10_000, amountRefundedCents: 2_500 })),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentRefunded.type,
       data: { amountRefundedCents: 2_500, fullyRefunded: false },
     },
     {
       name: 'charge.refunded in USD → needs attention (UNSUPPORTED_CURRENCY)',
       when: event('charge.refunded', refundedCharge({ currency: 'usd', amountRefundedCents: 500 })),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentNeedsAttention.type,
       data: { reason: 'UNSUPPORTED_CURRENCY', currency: 'USD', amountCents: 500, checkoutSessionId: null },
     },
@@ -173,7 +173,7 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
         'checkout.session.completed',
         session({ temporaryId: null, amountCents: 9_900, sessionId: 'cs_test_lost' }),
       ),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentNeedsAttention.type,
       data: {
         reason: 'MISSING_TEMPORARY_ID',
@@ -185,21 +185,21 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
     {
       name: 'a blank temporaryId counts as missing',
       when: event('checkout.session.completed', session({ temporaryId: '   ' })),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentNeedsAttention.type,
       data: { reason: 'MISSING_TEMPORARY_ID' },
     },
     {
       name: 'paid in USD → needs attention (UNSUPPORTED_CURRENCY)',
       when: event('checkout.session.completed', session({ temporaryId: 'q1', currency: 'usd' })),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentNeedsAttention.type,
       data: { reason: 'UNSUPPORTED_CURRENCY', currency: 'USD' },
     },
     {
       name: 'paid session without amount_total → needs attention (INVALID_PAYLOAD)',
       when: event('checkout.session.completed', { ...session({ temporaryId: 'q1' }), amount_total: null }),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentNeedsAttention.type,
       data: { reason: 'INVALID_PAYLOAD', amountCents: null },
     },
@@ -209,7 +209,7 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
         ...session({ temporaryId: 'q1', sessionId: 'cs_test_odd' }),
         payment_status: 'partially_paid',
       }),
-      then: 'publish',
+      outcome: 'publish',
       type: PaymentNeedsAttention.type,
       data: {
         reason: 'INVALID_PAYLOAD',
@@ -220,14 +220,15 @@ describe('translateStripeEvent: given a verified Stripe event, then…', () => {
     {
       name: 'an event type we do not handle → ignored',
       when: event('customer.created', { id: 'cus_1', object: 'customer' }),
-      then: 'ignore',
+      outcome: 'ignore',
     },
   ];
 
-  it.each(cases)('$name', ({ when, then, type, data }) => {
+  it.each(cases)('$name', ({ when, outcome, type, data }) => {
     const translation = translateStripeEvent(when);
-    expect(translation.kind).toBe(then);
-    if (then === 'record') expect(translation).toEqual({ kind: 'record', outcome: 'awaiting_async_payment' });
+    expect(translation.kind).toBe(outcome);
+    if (outcome === 'record')
+      expect(translation).toEqual({ kind: 'record', outcome: 'awaiting_async_payment' });
     if (type) {
       const fact = published(translation);
       expect(fact.type).toBe(type);

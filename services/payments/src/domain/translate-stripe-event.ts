@@ -1,5 +1,6 @@
 import {
   CheckoutExpired,
+  ContractViolation,
   createEvent,
   type DataOf,
   deterministicId,
@@ -213,31 +214,32 @@ const describeIssues = (error: z.ZodError): string =>
   error.issues.map((i) => `${i.path.join('.') || '(racine)'}: ${i.message}`).join('; ');
 
 /** A handled type whose object does not have the shape we rely on (an API version change?): staff must look. */
-const invalidPayload = (event: StripeEvent, error: z.ZodError): Translation => {
+const invalidPayload = (event: StripeEvent, detail: string): Translation => {
   const object = event.data.object;
   const amount = object.amount_total ?? object.amount_refunded;
-  return needsAttention(
-    event,
-    'INVALID_PAYLOAD',
-    `Objet ${String(object.object ?? 'inconnu')} inattendu : ${describeIssues(error)}`,
-    {
-      checkoutSessionId:
-        object.object === 'checkout.session' && typeof object.id === 'string' ? object.id : null,
-      amountCents: typeof amount === 'number' && Number.isInteger(amount) ? amount : null,
-      currency: typeof object.currency === 'string' ? upper(object.currency) : null,
-    },
-  );
+  return needsAttention(event, 'INVALID_PAYLOAD', detail, {
+    checkoutSessionId:
+      object.object === 'checkout.session' && typeof object.id === 'string' ? object.id : null,
+    amountCents: typeof amount === 'number' && Number.isInteger(amount) ? amount : null,
+    currency: typeof object.currency === 'string' ? upper(object.currency) : null,
+  });
 };
+
+const unexpectedObject = (event: StripeEvent, error: z.ZodError): Translation =>
+  invalidPayload(
+    event,
+    `Objet ${String(event.data.object.object ?? 'inconnu')} inattendu : ${describeIssues(error)}`,
+  );
 
 /** Pure: what a verified Stripe event means for us. */
 export const translateStripeEvent = (event: StripeEvent): Translation => {
   if (!isHandledStripeEventType(event.type)) return { kind: 'ignore' };
   if (event.type === 'charge.refunded') {
     const charge = ChargeSchema.safeParse(event.data.object);
-    return charge.success ? refund(event, charge.data) : invalidPayload(event, charge.error);
+    return charge.success ? refund(event, charge.data) : unexpectedObject(event, charge.error);
   }
   const session = CheckoutSessionSchema.safeParse(event.data.object);
-  if (!session.success) return invalidPayload(event, session.error);
+  if (!session.success) return unexpectedObject(event, session.error);
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
@@ -283,4 +285,35 @@ export const toEnvelope = (event: StripeEvent, fact: PaymentsFact): Envelope => 
       throw new Error(`unknown payments fact ${JSON.stringify(unreachable)}`);
     }
   }
+};
+
+/** What to record for a verified Stripe event, and the envelope to publish (null: record only). */
+export interface Decision {
+  /** Our event type, or why nothing is published (`awaiting_async_payment`). */
+  outcome: string;
+  envelope: Envelope | null;
+}
+
+/**
+ * The whole decision for one Stripe event; null for a type we ignore. Data that our own contract rejects (a
+ * Stripe value outside what we expected) becomes a PaymentNeedsAttention rather than an error: Stripe would
+ * retry an error for three days, and the money may already be taken.
+ */
+export const decideStripeEvent = (event: StripeEvent): Decision | null => {
+  const translation = translateStripeEvent(event);
+  if (translation.kind === 'ignore') return null;
+  if (translation.kind === 'record') return { outcome: translation.outcome, envelope: null };
+  let envelope: Envelope;
+  try {
+    envelope = toEnvelope(event, translation.fact);
+  } catch (error) {
+    if (!(error instanceof ContractViolation)) throw error;
+    const fallback = invalidPayload(
+      event,
+      `Données refusées par le contrat ${translation.fact.type} : ${error.issues.join('; ')}`,
+    );
+    if (fallback.kind !== 'publish') throw error;
+    envelope = toEnvelope(event, fallback.fact);
+  }
+  return { outcome: envelope.type, envelope };
 };
