@@ -78,7 +78,10 @@ export const baseConfig = {
     .min(1)
     .optional()
     .describe('Name in logs and metrics; defaults to the service folder.'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino level.'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info')
+    .describe('pino level.'),
   LOG_PRETTY: booleanFlag()
     .default(false)
     .describe('Human-readable logs for a terminal instead of JSON lines.'),
