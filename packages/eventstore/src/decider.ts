@@ -32,6 +32,7 @@ export interface CommandMetadata {
 /** A command the default `envelopesFromCommand` can turn events of into envelopes. */
 export interface CommandWithMetadata {
   type: string;
+  data?: unknown;
   metadata: CommandMetadata;
 }
 
@@ -45,12 +46,23 @@ export type ToEnvelopes<Command, Event extends DomainEvent> = (
   context: EnvelopeContext<Command>,
 ) => Envelope[];
 
+/** JSON with object keys sorted, so equal data always gives the same text. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  ) ?? 'undefined';
+
 /**
- * Default domain event → envelope mapping. Ids derive from (cause, command type, stream, index): a redelivered
- * command that decides the same events again collides with what it already stored and the append fails with
- * DuplicateEventError, which the caller treats as "already done" (exactly-once effect). After a
- * ConcurrencyError nothing was written, so the retry reuses the same ids harmlessly. The schema version is the
- * registry's current one; occurredAt is the command's `now` (the clock only when it has none).
+ * Default domain event → envelope mapping. Ids derive from (cause, command type, command data, stream,
+ * index): a redelivered command that decides the same events again collides with what it already stored and
+ * the append fails with DuplicateEventError, which the caller treats as "already done" (exactly-once effect),
+ * while two different commands caused by the same event get different ids. After a ConcurrencyError nothing
+ * was written, so the retry reuses the same ids harmlessly. The schema version is the registry's current one;
+ * occurredAt is the command's `now` (the clock only when it has none).
  */
 export const envelopesFromCommand = <Event extends DomainEvent>(
   events: Event[],
@@ -59,7 +71,14 @@ export const envelopesFromCommand = <Event extends DomainEvent>(
   const { causationId, correlationId, now } = command.metadata;
   const occurredAt = now instanceof Date ? now.toISOString() : (now ?? new Date().toISOString());
   return events.map((event, index) => ({
-    id: deterministicId('eventstore', causationId, command.type, streamId, index),
+    id: deterministicId(
+      'eventstore',
+      causationId,
+      command.type,
+      canonicalJson(command.data),
+      streamId,
+      index,
+    ),
     type: event.type,
     version: eventDefinition(event.type)?.version ?? 1,
     occurredAt,

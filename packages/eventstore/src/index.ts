@@ -2,6 +2,7 @@ export type { AppendOptions, AppendResult } from './append.ts';
 export type { CheckpointedReader, ReaderSettings } from './checkpointed-reader.ts';
 export { loadCheckpoint, saveCheckpoint } from './checkpoints.ts';
 export * from './decider.ts';
+export * from './decider-spec.ts';
 export * from './errors.ts';
 export { eventStoreMigrations, migrateEventStore } from './migrations.ts';
 export type { ReadStreamOptions } from './read.ts';

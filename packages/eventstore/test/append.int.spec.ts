@@ -2,13 +2,23 @@ import { ContractViolation, createEvent, type Envelope } from '@express-quote/co
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyError, DuplicateEventError, type ExpectedVersion, toEnvelope } from '../src/index.ts';
-import { EntryRecorded, entries, entry, LedgerClosed, SCHEMA, type StoreFixture, settle, setupStore } from './fixtures.ts';
+import {
+  dropTestDatabase,
+  EntryRecorded,
+  entries,
+  entry,
+  LedgerClosed,
+  SCHEMA,
+  type StoreFixture,
+  settle,
+  setupStore,
+} from './fixtures.ts';
 
 let fx: StoreFixture;
 beforeAll(async () => {
   fx = await setupStore();
 });
-afterAll(() => fx?.tdb.drop());
+afterAll(() => dropTestDatabase(fx?.tdb));
 
 let counter = 0;
 const newStream = () => `ledger-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
@@ -67,38 +77,45 @@ describe('append and read a stream', () => {
 
 describe('expected version', () => {
   // given: a stream at `existing` events (0 = none); when: append 2 events at `expected`;
-  // then: the new version, or a conflict with the actual version.
-  const cases: Array<{ existing: number; expected: ExpectedVersion; then: number | { conflict: number } }> = [
-    { existing: 0, expected: 'no_stream', then: 2 },
-    { existing: 1, expected: 'no_stream', then: { conflict: 1 } },
-    { existing: 0, expected: 0, then: 2 },
-    { existing: 3, expected: 0, then: { conflict: 3 } },
-    { existing: 3, expected: 3, then: 5 },
-    { existing: 3, expected: 2, then: { conflict: 3 } },
-    { existing: 3, expected: 4, then: { conflict: 3 } },
-    { existing: 0, expected: 2, then: { conflict: 0 } },
-    { existing: 0, expected: 'any', then: 2 },
-    { existing: 3, expected: 'any', then: 5 },
+  // outcome: the new version, or a conflict with the actual version.
+  const cases: Array<{
+    existing: number;
+    expected: ExpectedVersion;
+    outcome: number | { conflict: number };
+  }> = [
+    { existing: 0, expected: 'no_stream', outcome: 2 },
+    { existing: 1, expected: 'no_stream', outcome: { conflict: 1 } },
+    { existing: 0, expected: 0, outcome: 2 },
+    { existing: 3, expected: 0, outcome: { conflict: 3 } },
+    { existing: 3, expected: 3, outcome: 5 },
+    { existing: 3, expected: 2, outcome: { conflict: 3 } },
+    { existing: 3, expected: 4, outcome: { conflict: 3 } },
+    { existing: 0, expected: 2, outcome: { conflict: 0 } },
+    { existing: 0, expected: 'any', outcome: 2 },
+    { existing: 3, expected: 'any', outcome: 5 },
   ];
 
-  it.each(cases)('stream at $existing, expected $expected → $then', async ({ existing, expected, then }) => {
-    const streamId = newStream();
-    if (existing > 0) await fx.store.append(streamId, entries(existing), { expectedVersion: 'no_stream' });
-    const attempt = fx.store.append(streamId, entries(2), { expectedVersion: expected });
-    if (typeof then === 'number') {
-      expect((await attempt).nextVersion).toBe(then);
-      expect((await fx.store.readStream(streamId)).map((e) => e.streamVersion)).toEqual(
-        Array.from({ length: then }, (_, i) => i + 1),
-      );
-    } else {
-      const error = await attempt.catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ConcurrencyError);
-      expect(error).toMatchObject({ streamId, expected, actual: then.conflict });
-      // A refused append writes nothing.
-      expect(await fx.store.readStream(streamId)).toHaveLength(existing);
-      expect(await fx.store.streamVersion(streamId)).toBe(existing);
-    }
-  });
+  it.each(cases)(
+    'stream at $existing, expected $expected → $outcome',
+    async ({ existing, expected, outcome }) => {
+      const streamId = newStream();
+      if (existing > 0) await fx.store.append(streamId, entries(existing), { expectedVersion: 'no_stream' });
+      const attempt = fx.store.append(streamId, entries(2), { expectedVersion: expected });
+      if (typeof outcome === 'number') {
+        expect((await attempt).nextVersion).toBe(outcome);
+        expect((await fx.store.readStream(streamId)).map((e) => e.streamVersion)).toEqual(
+          Array.from({ length: outcome }, (_, i) => i + 1),
+        );
+      } else {
+        const error = await attempt.catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConcurrencyError);
+        expect(error).toMatchObject({ streamId, expected, actual: outcome.conflict });
+        // A refused append writes nothing.
+        expect(await fx.store.readStream(streamId)).toHaveLength(existing);
+        expect(await fx.store.streamVersion(streamId)).toBe(existing);
+      }
+    },
+  );
 
   it('lets exactly one of 50 concurrent appends at the same version win, leaving no gap', async () => {
     const streamId = newStream();
@@ -117,7 +134,9 @@ describe('expected version', () => {
   it('lets exactly one of 50 concurrent creations of the same stream win', async () => {
     const streamId = newStream();
     const { fulfilled, rejected } = await settle(
-      Array.from({ length: 50 }, () => fx.store.append(streamId, entries(1), { expectedVersion: 'no_stream' })),
+      Array.from({ length: 50 }, () =>
+        fx.store.append(streamId, entries(1), { expectedVersion: 'no_stream' }),
+      ),
     );
     expect(fulfilled).toHaveLength(1);
     expect(rejected.every((e) => e instanceof ConcurrencyError)).toBe(true);
@@ -242,7 +261,9 @@ describe("the caller's transaction", () => {
     await fx.tdb.db.connection().execute(async (conn) => {
       const inside = await conn.transaction().execute(async (trx) => {
         await fx.store.append(newStream(), [entry(1)], { expectedVersion: 'no_stream', trx });
-        return sql<{ v: string }>`select current_setting('idle_in_transaction_session_timeout') as v`.execute(trx);
+        return sql<{ v: string }>`select current_setting('idle_in_transaction_session_timeout') as v`.execute(
+          trx,
+        );
       });
       expect(inside.rows[0]?.v).toBe('10s');
       const after = await sql<{
