@@ -55,6 +55,9 @@ export const connectNats = async (options: ConnectNatsOptions): Promise<NatsConn
         reconnectJitter: options.reconnectJitterMs ?? 500,
         reconnectJitterTLS: options.reconnectJitterMs ?? 1_000,
         timeout: 5_000,
+        // nats.js otherwise builds two Error objects (stack captures) per request to enrich a possible timeout:
+        // a tenth of a publish's CPU. Our wrappers name the subject and event instead.
+        noAsyncTraces: true,
       });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;

@@ -68,8 +68,9 @@ export const createPublisher = (nc: NatsConnection, ns: Namespace): Publisher =>
       } catch (error) {
         throw new PublishError(
           `publishing ${event.type} ${event.id} to ${subject} failed: ${(error as Error).message}` +
-            (/no responders/i.test((error as Error).message)
-              ? ' (no stream captures this subject: is the stream declared?)'
+            // Nothing answering a JetStream publish reads as "jetstream is not enabled" in nats.js.
+            (/no responders|jetstream is not enabled/i.test((error as Error).message)
+              ? ' (no stream captures this subject, or JetStream is unavailable: is the stream declared?)'
               : ''),
           { cause: error },
         );

@@ -236,7 +236,9 @@ export const ensureConsumer = async (
 ): Promise<ConsumerInfo> => {
   const parsed = ConsumerDeclarationSchema.safeParse(declaration);
   if (!parsed.success) {
-    throw new TypeError(`invalid consumer ${declaration.durable} on ${stream}: ${describeIssues(parsed.error)}`);
+    throw new TypeError(
+      `invalid consumer ${declaration.durable} on ${stream}: ${describeIssues(parsed.error)}`,
+    );
   }
   const wanted = consumerConfig(parsed.data);
   let existing: ConsumerInfo;

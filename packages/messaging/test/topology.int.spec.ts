@@ -2,7 +2,13 @@ import { createTestNats, type TestNats } from '@express-quote/testing';
 import { StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerLag, ensureConsumer, ensureContextStream, ensureStream, TopologyConflictError } from '../src/index.ts';
+import {
+  consumerLag,
+  ensureConsumer,
+  ensureContextStream,
+  ensureStream,
+  TopologyConflictError,
+} from '../src/index.ts';
 
 let t: TestNats;
 beforeAll(async () => {
@@ -120,9 +126,17 @@ describe('ensureConsumer', () => {
   });
 
   it('names the immutable field when the existing consumer differs in it', async () => {
-    await ensureConsumer(t.jsm, t.ns.stream('attribution'), { ...base(), durable: 'only-new', deliverPolicy: 'new' });
+    await ensureConsumer(t.jsm, t.ns.stream('attribution'), {
+      ...base(),
+      durable: 'only-new',
+      deliverPolicy: 'new',
+    });
     await expect(
-      ensureConsumer(t.jsm, t.ns.stream('attribution'), { ...base(), durable: 'only-new', deliverPolicy: 'all' }),
+      ensureConsumer(t.jsm, t.ns.stream('attribution'), {
+        ...base(),
+        durable: 'only-new',
+        deliverPolicy: 'all',
+      }),
     ).rejects.toThrow(/only-new.*immutable deliver_policy \(is "new", wanted "all"\)/);
   });
 
