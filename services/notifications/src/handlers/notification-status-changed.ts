@@ -1,0 +1,20 @@
+import type { HandlerContext } from '@express-quote/messaging';
+import type { NotificationsDb } from '../database.ts';
+import type { StatusEvent } from '../domain/notification-status.ts';
+import { applyStatusEvent } from '../projections/notification-status-projection.ts';
+
+export type StatusChangedEvent = Exclude<StatusEvent, { type: 'notification.requested' }>;
+
+/** notifications.> (sending, sent, failed, delivered, undelivered) → the status projection. */
+export const handleNotificationStatusChanged =
+  (db: NotificationsDb) =>
+  async (
+    event: Exclude<StatusEvent, { type: 'notification.requested' }>,
+    ctx: HandlerContext,
+  ): Promise<void> => {
+    const { changed } = await applyStatusEvent(db, event);
+    ctx.logger.debug(
+      { notificationId: event.data.notificationId, type: event.type, changed },
+      'status projection: status event',
+    );
+  };
