@@ -15,6 +15,13 @@ const StripeRef = {
   livemode: z.boolean(),
 };
 
+/**
+ * The money for a checkout session is ours (`checkout.session.completed` with payment_status `paid` or
+ * `no_payment_required`, or `checkout.session.async_payment_succeeded`). One envelope per Stripe event (id derived
+ * from the Stripe event id), so ONE SESSION MAY YIELD MORE THAN ONE PaymentCompleted (both Stripe events paid, a
+ * replay from the Stripe dashboard…): consumers dedupe by `checkoutSessionId`, not by envelope id. Events may also
+ * arrive out of order (a refund before its completion).
+ */
 export const PaymentCompleted = defineEvent({
   type: 'payment.completed',
   context: 'payments',

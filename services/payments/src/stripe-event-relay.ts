@@ -84,7 +84,11 @@ export const startStripeEventRelay = (options: StripeEventRelayOptions): StripeE
     });
 
   const loop = async () => {
-    await options.ready;
+    // Stopping before the schema is ever ready must not hang on it.
+    await Promise.race([
+      options.ready,
+      new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true })),
+    ]);
     let failures = 0;
     while (!stopping.signal.aborted) {
       let delay = options.intervalMs;

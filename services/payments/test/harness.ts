@@ -8,8 +8,10 @@ import {
   testLogger,
   waitFor,
 } from '@express-quote/testing';
+import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { PaymentsConfigSchema } from '../src/config.ts';
+import { createDatabase, type PaymentsDatabase } from '../src/database.ts';
 import { type PaymentsService, startPaymentsService } from '../src/service.ts';
 import type { SignedWebhookRequest } from '../src/stripe-simulator.ts';
 
@@ -83,18 +85,30 @@ export const paymentsMessages = async (
   return messages;
 };
 
+/**
+ * The tests' own pool on a test database. Not TestDatabase.db: that pool has no 'error' listener, so a connection
+ * still closing when drop() forces the database away would surface as an uncaught error.
+ */
+export const openDatabase = (url: string): Kysely<PaymentsDatabase> =>
+  createDatabase({ url, poolMax: 2, logger: testLogger('test-db') });
+
 export interface Infra {
   nats: TestNats;
   database: TestDatabase;
+  /** For assertions on payments.stripe_events. */
+  db: Kysely<PaymentsDatabase>;
   cleanup(): Promise<void>;
 }
 
 export const createInfra = async (): Promise<Infra> => {
   const [nats, database] = await Promise.all([createTestNats(), createTestDatabase()]);
+  const db = openDatabase(database.url);
   return {
     nats,
     database,
+    db,
     async cleanup() {
+      await db.destroy();
       await nats.cleanup();
       await database.drop();
     },

@@ -10,6 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type StripeEvent, StripeEventSchema } from '../src/domain/stripe-objects.ts';
 import {
+  decideStripeEvent,
   envelopeIdFor,
   type Translation,
   toEnvelope,
@@ -315,5 +316,35 @@ describe('toEnvelope', () => {
       'payment.refunded',
       'payment.needs_attention',
     ]);
+  });
+});
+
+describe('decideStripeEvent', () => {
+  it('ignores unhandled types, records an unpaid completion without an envelope', () => {
+    expect(decideStripeEvent(event('invoice.paid', { id: 'in_1', object: 'invoice' }))).toBeNull();
+    expect(
+      decideStripeEvent(
+        event('checkout.session.completed', session({ temporaryId: 'q', paymentStatus: 'unpaid' })),
+      ),
+    ).toEqual({ outcome: 'awaiting_async_payment', envelope: null });
+  });
+
+  it('turns data our contract refuses (a negative amount) into PaymentNeedsAttention instead of an error', () => {
+    const decision = decideStripeEvent(
+      event(
+        'checkout.session.completed',
+        session({ temporaryId: 'q', amountCents: -500, sessionId: 'cs_neg' }),
+      ),
+    );
+    expect(decision?.outcome).toBe('payment.needs_attention');
+    expect(decision?.envelope).toMatchObject({
+      id: envelopeIdFor('evt_1TestTestTest'),
+      data: {
+        reason: 'INVALID_PAYLOAD',
+        checkoutSessionId: 'cs_neg',
+        amountCents: -500,
+        detail: expect.stringContaining('amountCents'),
+      },
+    });
   });
 });

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { PaymentCompleted, PaymentNeedsAttention, parseEvent } from '@express-quote/contracts';
 import { sql } from 'kysely';
 import Stripe from 'stripe';
@@ -41,7 +43,7 @@ interface Row {
 const rows = async (): Promise<Row[]> => {
   const { rows } = await sql<Row>`
     select id, type, outcome, published_at, payload from payments.stripe_events order by received_at, id`.execute(
-    infra.database.db,
+    infra.db,
   );
   return rows;
 };
@@ -347,6 +349,46 @@ describe('POST /api/webhooks/stripe with bad input: 4xx with a reason, nothing s
     });
     expect(response.statusCode).toBe(400);
     await expectNothingFor(id);
+  });
+});
+
+describe('simulate CLI (used by the demo)', () => {
+  it('sends a signed checkout.session.completed for a quote and prints what it sent and the answer', async () => {
+    const cli = new URL('../src/simulate.ts', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      cli,
+      '--quote',
+      'tmp_from_cli',
+      '--url',
+      gateway.url,
+      '--secret',
+      SECRET,
+      '--amount',
+      '12300',
+    ]);
+    expect(stdout).toContain('checkout.session.completed');
+    expect(stdout).toContain('temporaryId tmp_from_cli, 123.00 EUR');
+    expect(stdout).toContain('← 200 {"received":true,"outcome":"published"}');
+    const messages = await paymentsMessages(infra.nats);
+    expect(
+      messages.filter((m) => (m.envelope.data as { temporaryId?: string }).temporaryId === 'tmp_from_cli'),
+    ).toEqual([
+      expect.objectContaining({ envelope: expect.objectContaining({ type: 'payment.completed' }) }),
+    ]);
+  });
+
+  it('exits non-zero and says why when the gateway refuses the signature', async () => {
+    const cli = new URL('../src/simulate.ts', import.meta.url).pathname;
+    const run = promisify(execFile)(process.execPath, [
+      cli,
+      '--quote',
+      'tmp_x',
+      '--url',
+      gateway.url,
+      '--secret',
+      'whsec_wrong',
+    ]);
+    await expect(run).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('← 400') });
   });
 });
 

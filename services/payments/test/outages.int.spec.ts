@@ -1,0 +1,116 @@
+import { namespaced } from '@express-quote/contracts';
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  startPrivateNatsServer,
+  uniqueToken,
+  waitFor,
+} from '@express-quote/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { envelopeIdFor } from '../src/domain/translate-stripe-event.ts';
+import { checkoutSession, signWebhook, stripeEvent, stripeId } from '../src/stripe-simulator.ts';
+import { openDatabase, paymentsMessages, post, SECRET, startGateway, waitUntilReady } from './harness.ts';
+
+describe('NATS unavailable during the webhook', () => {
+  it('answers 200 once the row is committed, then the relay publishes it exactly once when NATS is back', async () => {
+    const server = await startPrivateNatsServer();
+    const database = await createTestDatabase();
+    const db = openDatabase(database.url);
+    const ns = namespaced(uniqueToken('t'));
+    const gateway = await startGateway({
+      natsUrl: server.url,
+      namespace: ns.prefix,
+      databaseUrl: database.url,
+      env: { PUBLISH_TIMEOUT_MS: '500', RELAY_INTERVAL_MS: '100' },
+    });
+    try {
+      await waitUntilReady(gateway);
+      await server.stop();
+
+      const id = stripeId('evt_1');
+      const event = stripeEvent(
+        'checkout.session.completed',
+        checkoutSession({ temporaryId: 'tmp_outage' }),
+        { id },
+      );
+      const response = await post(gateway, signWebhook(event, SECRET));
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ received: true, outcome: 'publish_deferred' });
+      const unpublished = await sql<{ published_at: Date | null }>`
+        select published_at from payments.stripe_events where id = ${id}`.execute(db);
+      expect(unpublished.rows).toEqual([{ published_at: null }]);
+
+      await server.start();
+      const nc = await connect({ servers: server.url });
+      try {
+        const jsm = await jetstreamManager(nc);
+        await waitFor(
+          'the relay to publish and mark the row',
+          async () => {
+            const { rows } = await sql<{ published_at: Date | null }>`
+              select published_at from payments.stripe_events where id = ${id}`.execute(db);
+            return rows[0]?.published_at != null;
+          },
+          { timeoutMs: 20_000 },
+        );
+        // A redelivery by Stripe after the outage changes nothing.
+        const again = await post(gateway, signWebhook(event, SECRET));
+        expect(again.json()).toEqual({ received: true, outcome: 'duplicate' });
+
+        const messages = await paymentsMessages({ jsm, ns });
+        expect(messages.map((m) => [m.msgId, m.envelope.type, m.envelope.correlationId])).toEqual([
+          [envelopeIdFor(id), 'payment.completed', id],
+        ]);
+        const metrics = await gateway.registry.getSingleMetricAsString('eq_payments_relay_published_total');
+        expect(metrics).toContain('eq_payments_relay_published_total 1');
+      } finally {
+        await nc.close();
+      }
+    } finally {
+      await gateway.stop();
+      await server.destroy();
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('Postgres unavailable', () => {
+  it('answers 503 so that Stripe retries, publishes nothing, and is not ready', async () => {
+    const nats = await createTestNats();
+    const closedPort = await freePort();
+    const gateway = await startGateway({
+      natsUrl: nats.url,
+      namespace: nats.ns.prefix,
+      databaseUrl: `postgres://postgres@127.0.0.1:${closedPort}/payments`,
+    });
+    try {
+      const event = stripeEvent(
+        'checkout.session.completed',
+        checkoutSession({ temporaryId: 'tmp_pg_down' }),
+      );
+      const response = await post(gateway, signWebhook(event, SECRET));
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({
+        error: 'unavailable',
+        message: 'the event could not be recorded; retry later',
+      });
+
+      const ready = await gateway.app.inject({ url: '/readyz' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { nats: 'ok' } });
+      expect(ready.json().checks.postgres).toMatch(/ECONNREFUSED|not migrated/);
+
+      expect(await paymentsMessages(nats)).toEqual([]);
+      const metrics = await gateway.registry.getSingleMetricAsString('eq_payments_stripe_webhooks_total');
+      expect(metrics).toContain('outcome="unavailable"} 1');
+    } finally {
+      await gateway.stop();
+      await nats.cleanup();
+    }
+  });
+});
