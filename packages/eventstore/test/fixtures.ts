@@ -1,11 +1,13 @@
 import { type Cause, createEvent } from '@express-quote/contracts';
 import { createTestDatabase, type TestDatabase, testDatabaseUrl, waitFor } from '@express-quote/testing';
+import { sql } from 'kysely';
 import pg from 'pg';
 import {
   createEventStore,
   type EventStore,
   type EventStoreOptions,
   migrateEventStore,
+  type StoredEvent,
 } from '../src/index.ts';
 import { EntryRecorded } from './ledger-events.ts';
 
@@ -64,3 +66,31 @@ export const dropTestDatabase = async (tdb: TestDatabase | undefined): Promise<v
   }
   await tdb.drop();
 };
+
+/** Records what a relay publishes, and how often each event was attempted. */
+export const captureRelay = (fail?: (event: StoredEvent, attempt: number) => boolean) => {
+  const published: StoredEvent[] = [];
+  const attempts = new Map<string, number>();
+  return {
+    published,
+    attempts,
+    publish: async (event: StoredEvent) => {
+      const attempt = (attempts.get(event.id) ?? 0) + 1;
+      attempts.set(event.id, attempt);
+      if (fail?.(event, attempt)) throw new Error(`broker unavailable (attempt ${attempt})`);
+      published.push(event);
+    },
+  };
+};
+
+/** Terminates the session holding the reader's leader lock, as a crashed process or a network cut would. */
+export const killLeaderSession = async (tdb: TestDatabase): Promise<number> => {
+  const { rows } = await sql<{ pid: number }>`
+    select l.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid
+    where l.locktype = 'advisory' and l.granted and a.datname = current_database()`.execute(tdb.db);
+  if (rows.length !== 1) throw new Error(`expected one leader session, found ${rows.length}`);
+  await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(tdb.db);
+  return rows[0]!.pid;
+};
+
+export const idsOf = (events: readonly StoredEvent[]): string[] => events.map((e) => e.id);
