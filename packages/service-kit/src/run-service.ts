@@ -1,5 +1,24 @@
 import type { Logger } from 'pino';
-import { ConfigError } from './config.ts';
+import type { z } from 'zod';
+import { ConfigError, type Env, loadConfig } from './config.ts';
+
+/**
+ * For a service's main before its logger exists (the logger's level comes from the config): returns the
+ * config, or prints every bad variable to stderr as a readable list and exits 1.
+ */
+export const loadConfigOrExit = <S extends z.ZodObject>(
+  name: string,
+  schema: S,
+  env: Env = process.env,
+): z.output<S> => {
+  try {
+    return loadConfig(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${name}: ${error.message}\n`);
+    process.exit(1);
+  }
+};
 
 export interface RunningService {
   /** Stops in order: HTTP first (no new work), then consumers (drain in-flight), then NATS and Postgres. */

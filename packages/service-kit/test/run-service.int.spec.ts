@@ -115,6 +115,16 @@ describe('runService', () => {
     expect(service.lines().map((l) => l.msg)).not.toContain('fixture: started');
   });
 
+  it('loadConfigOrExit prints the bad variables before any logger exists and exits 1', async () => {
+    const service = run('config-exit');
+    expect(await service.exit).toBe(1);
+    expect(service.stderr()).toBe(
+      'fixture: invalid configuration (1 variable):\n  - NATS_URL: required, not set\n',
+    );
+    expect(service.stderr()).not.toContain('tok-123');
+    expect(service.lines()).toEqual([]);
+  });
+
   it('logs a start-up failure (masked) and exits 1', async () => {
     const service = run('start-failure');
     expect(await service.exit).toBe(1);
