@@ -13,20 +13,28 @@ const CP1252_EXTRAS = new Set([
 ]);
 
 /** Characters with a plain WinAnsi stand-in. */
-const STAND_INS: Record<number, string> = {
-  8239: '\u00a0', // narrow no-break space (fr-FR Intl)
-  8199: '\u00a0', // figure space
-  8201: ' ', // thin space
-  8202: ' ',
-  8194: ' ',
-  8195: ' ',
-  8722: '-', // minus sign
-  8594: '->', // arrows, as in "Paris → Lyon"
-  8592: '<-',
-  8658: '=>',
-  8208: '-',
-  8209: '-',
-};
+const STAND_INS = new Map<string, string>([
+  ['\u202f', '\u00a0'], // narrow no-break space (fr-FR Intl)
+  ['\u2007', '\u00a0'], // figure space
+  ['\u2009', ' '], // thin space
+  ['\u200a', ' '], // hair space
+  ['\u2002', ' '], // en space
+  ['\u2003', ' '], // em space
+  ['\u2212', '-'], // minus sign
+  ['\u2010', '-'], // hyphen
+  ['\u2011', '-'], // non-breaking hyphen
+  ['\u2192', '->'], // arrows, as in "Paris → Lyon"
+  ['\u2190', '<-'],
+  ['\u21d2', '=>'],
+  // Letters with a stroke do not decompose into letter + accent.
+  ['\u0141', 'L'],
+  ['\u0142', 'l'],
+  ['\u0110', 'D'],
+  ['\u0111', 'd'],
+  ['\u0126', 'H'],
+  ['\u0127', 'h'],
+  ['\u0131', 'i'],
+]);
 
 const encodable = (codePoint: number): boolean =>
   (codePoint >= 0x20 && codePoint <= 0x7e) ||
@@ -38,7 +46,7 @@ const convertChar = (char: string): string => {
   if (encodable(codePoint)) return char;
   if (codePoint === 0x0a) return char;
   if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint < 0xa0)) return ' ';
-  const standIn = STAND_INS[codePoint];
+  const standIn = STAND_INS.get(char);
   if (standIn) return standIn;
   const stripped = char.normalize('NFD').replace(/\p{M}/gu, '');
   return [...stripped].every((c) => encodable(c.codePointAt(0) ?? 0)) && stripped !== '' ? stripped : '?';

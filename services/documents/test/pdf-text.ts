@@ -1,0 +1,16 @@
+import { extractText, getDocumentProxy } from 'unpdf';
+
+/** The text of a PDF as a reader would copy it, spaces normalised (no-break spaces become plain ones). */
+export const pdfText = async (bytes: Uint8Array): Promise<{ pages: number; text: string }> => {
+  // pdf.js takes ownership of the buffer it is given: hand it a copy.
+  const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  const { totalPages, text } = await extractText(pdf, { mergePages: true });
+  return { pages: totalPages, text: text.replace(/[\s\u00a0\u202f]+/g, ' ') };
+};
+
+/** PDF document information (title, author, creation date…), as stored in the file. */
+export const pdfInfo = async (bytes: Uint8Array): Promise<Record<string, unknown>> => {
+  const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  const { info } = await pdf.getMetadata();
+  return info as Record<string, unknown>;
+};

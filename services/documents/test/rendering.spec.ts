@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { cacheStandardFontMetrics } from '../src/rendering/font-metrics-cache.ts';
+import { renderDocument } from '../src/rendering/render-pdf.ts';
+import type { RenderJob } from '../src/rendering/render-job.ts';
+import { bookingData, company, customer, pickupStreet, proposalData } from './fixtures.ts';
+import { pdfInfo, pdfText } from './pdf-text.ts';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const render = (job: RenderJob) => renderDocument(job, company);
+const booking = bookingData();
+
+const jobs: Record<RenderJob['kind'], RenderJob> = {
+  BOOKING_CONFIRMATION: { kind: 'BOOKING_CONFIRMATION', booking },
+  INVOICE: { kind: 'INVOICE', booking, invoiceNumber: 'FA-2026-000042' },
+  CUSTOMER_DETAILS: { kind: 'CUSTOMER_DETAILS', booking },
+  MISSION_PROPOSAL: { kind: 'MISSION_PROPOSAL', proposal: proposalData(), createdAt: '2026-03-02T10:16:00.000Z' },
+};
+
+describe('rendered PDFs', () => {
+  it('BOOKING_CONFIRMATION: reference, service, date and time, addresses, price lines and total paid', async () => {
+    const { pages, text } = await pdfText(await render(jobs.BOOKING_CONFIRMATION));
+    expect(pages).toBe(1);
+    for (const expected of [
+      'Express Quote SAS',
+      'Confirmation de réservation',
+      'Réf. EQ-2026-000123',
+      'Bonjour Jérôme Dufresne-Lévêque',
+      'Prestation Déménagement',
+      'Date Samedi 14 mars 2026',
+      'Créneau 09:00 – 13:00',
+      'Adresse de départ 27 avenue des Gobelins 75013 Paris',
+      "Adresse d'arrivée 5 place Bellecour 69002 Lyon",
+      'Déménagement 20 m³ Paris -> Lyon 980,00 €',
+      'Étages sans ascenseur (3e) 90,00 €',
+      'Emballage des cartons fragiles 123,45 €',
+      'Assurance tous risques 49,00 €',
+      'Total TTC 1 242,45 €',
+      'Montant payé 1 242,45 €',
+      'SIRET 123 456 789 00012',
+      'TVA FR12123456789',
+      'Page 1 / 1',
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it('INVOICE: number, date, lines HT with VAT 20 %, totals that add up, paid mention', async () => {
+    const { text } = await pdfText(await render(jobs.INVOICE));
+    for (const expected of [
+      'Facture',
+      'N° FA-2026-000042',
+      'Date : 02/03/2026',
+      'SIRET : 123 456 789 00012',
+      'N° TVA intracommunautaire : FR12123456789',
+      'Client Jérôme Dufresne-Lévêque 27 avenue des Gobelins 75013 Paris',
+      'Désignation Montant HT TVA 20 % Montant TTC',
+      // 98 000 + 9 000 + 12 345 + 4 900 = 124 245 TTC → HT 103 538 (rounded exact), VAT 20 707.
+      'Déménagement 20 m³ Paris -> Lyon 816,67 € 163,33 € 980,00 €',
+      'Étages sans ascenseur (3e) 75,00 € 15,00 € 90,00 €',
+      'Emballage des cartons fragiles 102,88 € 20,57 € 123,45 €',
+      'Assurance tous risques 40,83 € 8,17 € 49,00 €',
+      'Total HT 1 035,38 €',
+      'TVA (20 %) 207,07 €',
+      'Total TTC 1 242,45 €',
+      'Facture acquittée le 02/03/2026 par carte bancaire – montant réglé : 1 242,45 €.',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain('Reste dû');
+  });
+
+  it('INVOICE: a short payment shows what is still due', async () => {
+    const { text } = await pdfText(
+      await render({ ...jobs.INVOICE, booking: bookingData({ amountPaidCents: 120_000 }) } as RenderJob),
+    );
+    expect(text).toContain('montant réglé : 1 200,00 €.');
+    expect(text).toContain('Reste dû : 42,45 €.');
+  });
+
+  it('CUSTOMER_DETAILS: the full customer data and the booking details, marked internal', async () => {
+    const { text } = await pdfText(await render(jobs.CUSTOMER_DETAILS));
+    for (const expected of [
+      'Fiche client',
+      'Usage interne',
+      'Document interne et confidentiel',
+      `Nom ${customer.lastName}`,
+      `Prénom ${customer.firstName}`,
+      `E-mail ${customer.email}`,
+      `Téléphone ${customer.phone}`,
+      `Identifiant client ${customer.customerId}`,
+      `Identifiant réservation ${booking.bookingId}`,
+      `Session Stripe ${booking.checkoutSessionId}`,
+      'Assurance Souscrite (49,00 €)',
+      'Écart de paiement Aucun',
+      pickupStreet,
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it('MISSION_PROPOSAL: initials, cities, schedule, service, amount, links and deadline only', async () => {
+    const bytes = await render(jobs.MISSION_PROPOSAL);
+    const { text } = await pdfText(bytes);
+    for (const expected of [
+      'Proposition de mission',
+      'Réf. EQ-2026-000123',
+      'Mission urgente',
+      'Prestation Déménagement',
+      'Date Samedi 14 mars 2026',
+      'Créneau 09:00 – 13:00',
+      'Client J. D.',
+      'Ville de départ Paris',
+      "Ville d'arrivée Lyon",
+      'Montant estimé 850,00 €',
+      // 16:15 UTC on 2 March is 17:15 in Paris (winter time).
+      'Répondez avant le 02/03/2026 à 17:15',
+      'Accepter la mission',
+      'Refuser la mission',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    // The links are real link annotations, not just words.
+    const raw = Buffer.from(bytes).toString('latin1');
+    expect(raw).toContain(`/URI (${proposalData().acceptUrl})`);
+    expect(raw).toContain(`/URI (${proposalData().refuseUrl})`);
+  });
+
+  it('MISSION_PROPOSAL never shows the customer surname, e-mail, phone or street', async () => {
+    const bytes = await render(jobs.MISSION_PROPOSAL);
+    const { text } = await pdfText(bytes);
+    const raw = Buffer.from(bytes).toString('latin1');
+    const secrets = [
+      customer.lastName,
+      'Dufresne',
+      'Lévêque',
+      customer.firstName,
+      customer.email,
+      'exemple.fr',
+      customer.phone,
+      '06 12 34 56 78',
+      '612345678',
+      pickupStreet,
+      'Gobelins',
+      booking.addresses.delivery!.street,
+      'Bellecour',
+    ];
+    for (const secret of secrets) {
+      expect(text).not.toContain(secret);
+      expect(raw).not.toContain(secret);
+    }
+  });
+
+  it('renders € and French accents with the standard fonts', async () => {
+    const { text } = await pdfText(
+      await render({
+        kind: 'BOOKING_CONFIRMATION',
+        booking: bookingData({
+          customer: { ...customer, firstName: 'Gaëlle', lastName: 'Çœur-Ñúñez' },
+          price: {
+            ...booking.price,
+            lines: [{ code: 'X', label: 'Prestation spéciale «\u00a0à l’étage\u00a0» œuvre', amountCents: 124_245 }],
+          },
+        }),
+      }),
+    );
+    expect(text).toContain('Bonjour Gaëlle Çœur-Ñúñez');
+    expect(text).toContain('Prestation spéciale « à l’étage » œuvre 1 242,45 €');
+  });
+
+  it('brings names outside WinAnsi into it instead of printing garbage', async () => {
+    const { text } = await pdfText(
+      await render({
+        kind: 'CUSTOMER_DETAILS',
+        booking: bookingData({ customer: { ...customer, firstName: 'Łukasz', lastName: 'Đorđević' } }),
+      }),
+    );
+    expect(text).toContain('Nom Dordevic');
+    expect(text).toContain('Prénom Lukasz');
+  });
+
+  it.each(Object.values(jobs))('two renders of one $kind job are byte-identical', async (job) => {
+    const first = await render(job);
+    const second = await render(structuredClone(job));
+    expect(first.byteLength).toBeGreaterThan(1_000);
+    expect(sha256(second)).toBe(sha256(first));
+  });
+
+  it('takes the creation date from the event and the author from the company', async () => {
+    const info = await pdfInfo(await render(jobs.INVOICE));
+    expect(info.Author).toBe('Express Quote SAS');
+    expect(info.Title).toBe('Facture – N° FA-2026-000042');
+    expect(info.CreationDate).toBe("D:20260302101500Z");
+    const proposalInfo = await pdfInfo(await render(jobs.MISSION_PROPOSAL));
+    expect(proposalInfo.CreationDate).toBe("D:20260302101600Z");
+  });
+
+  it('shows the logo instead of the company name when one is configured', async () => {
+    // A 1×1 PNG.
+    const logo =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const bytes = await renderDocument(jobs.BOOKING_CONFIRMATION, { ...company, logoDataUrl: logo });
+    expect(Buffer.from(bytes).toString('latin1')).toContain('/Subtype /Image');
+  });
+
+  it('parses the standard font metrics once per thread (pdfkit internals still where expected)', async () => {
+    expect(await cacheStandardFontMetrics()).toBe(true);
+  });
+});
