@@ -9,8 +9,13 @@ import {
 /** What support sees for one notification: the planner's side (waiting for documents) and the delivery side. */
 export interface NotificationView {
   notificationId: string;
-  /** WAITING_DOCUMENTS: planned, held until its documents arrive or `releaseAt`. */
-  status: NotificationStatus | 'WAITING_DOCUMENTS';
+  /**
+   * WAITING_DOCUMENTS: planned, held until its documents arrive or `releaseAt`; PLANNED: stored, being published
+   * (a moment); then the delivery statuses.
+   */
+  status: NotificationStatus | 'WAITING_DOCUMENTS' | 'PLANNED';
+  /** Audience of the document set it waits for (customer, internal, professional), while it waits. */
+  waitingFor: string | null;
   bookingId: string | null;
   channel: string | null;
   priority: string | null;
@@ -61,7 +66,9 @@ export const toNotificationView = (
   return {
     notificationId: outbox?.notification_id ?? status!.notification_id,
     // Published but not yet seen on notify.> by the projection: PENDING is what it is.
-    status: derived?.status ?? (waiting ? 'WAITING_DOCUMENTS' : 'PENDING'),
+    status:
+      derived?.status ?? (waiting ? (outbox?.awaits_audience ? 'WAITING_DOCUMENTS' : 'PLANNED') : 'PENDING'),
+    waitingFor: !derived && waiting ? (outbox?.awaits_audience ?? null) : null,
     bookingId: request?.bookingId ?? outbox?.booking_id ?? derived?.bookingId ?? null,
     channel: request?.channel ?? outbox?.channel ?? derived?.channel ?? null,
     priority: request?.priority ?? outbox?.priority ?? null,
