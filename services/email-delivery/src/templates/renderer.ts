@@ -1,0 +1,142 @@
+import mjml2html from 'mjml';
+import Mustache from 'mustache';
+import type { z } from 'zod';
+import { EMAIL_TEMPLATES } from './catalog.ts';
+import type { EmailTemplate, RenderContext } from './email-template.ts';
+import { mjmlLayout, textLayout } from './layout.ts';
+
+export interface RenderedEmail {
+  template: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export class UnknownTemplateError extends Error {
+  override readonly name = 'UnknownTemplateError';
+}
+
+/** The command's data does not fit the template: never worth a retry. The message names every bad field. */
+export class TemplateDataError extends Error {
+  override readonly name = 'TemplateDataError';
+  readonly template: string;
+  readonly missing: readonly string[];
+  readonly invalid: ReadonlyArray<{ field: string; reason: string }>;
+  constructor(
+    template: string,
+    missing: readonly string[],
+    invalid: ReadonlyArray<{ field: string; reason: string }>,
+  ) {
+    const parts = [
+      missing.length ? `missing field(s): ${missing.join(', ')}` : '',
+      invalid.length ? `invalid field(s): ${invalid.map((i) => `${i.field} (${i.reason})`).join('; ')}` : '',
+    ].filter(Boolean);
+    super(`template ${template}: ${parts.join('; ')}`);
+    this.template = template;
+    this.missing = missing;
+    this.invalid = invalid;
+  }
+}
+
+export interface TemplateRenderer {
+  readonly names: readonly string[];
+  /** Validates `data` against the template's schema and renders subject, HTML and text. */
+  render(name: string, data: unknown, ctx: RenderContext): RenderedEmail;
+}
+
+const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown => {
+  let current = data;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+};
+
+const toDataError = (template: string, data: unknown, error: z.ZodError): TemplateDataError => {
+  const missing: string[] = [];
+  const invalid: Array<{ field: string; reason: string }> = [];
+  for (const issue of error.issues) {
+    const field = issue.path.length ? issue.path.map(String).join('.') : '(data)';
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        invalid.push({ field: [...issue.path.map(String), key].join('.'), reason: issue.message });
+      }
+    } else if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) {
+      missing.push(field);
+    } else {
+      invalid.push({ field, reason: issue.message });
+    }
+  }
+  return new TemplateDataError(template, missing, invalid);
+};
+
+// A subject is a header: one line, bounded.
+const oneLine = (value: string, max = 250) => value.replace(/\s+/g, ' ').trim().slice(0, max);
+
+interface CompiledTemplate {
+  template: EmailTemplate;
+  html: string;
+  text: string;
+}
+
+/**
+ * Compiles every template once (MJML → responsive HTML that still holds its mustache tags) and checks that the
+ * mustache tags parse, so a broken template stops the service at start-up, not on the first message.
+ */
+export const compileTemplates = async (options: {
+  brandName: string;
+  templates?: readonly EmailTemplate[];
+}): Promise<TemplateRenderer> => {
+  const templates = options.templates ?? EMAIL_TEMPLATES;
+  // Own writers: their caches hold only our templates, and text is rendered without HTML escaping.
+  const htmlWriter = new Mustache.Writer();
+  const textWriter = new Mustache.Writer();
+  const compiled = new Map<string, CompiledTemplate>();
+  for (const template of templates) {
+    if (compiled.has(template.name)) throw new Error(`template ${template.name} defined twice`);
+    const result = await mjml2html(mjmlLayout(template.mjmlBody), { validationLevel: 'strict' });
+    if (result.errors.length) {
+      throw new Error(
+        `template ${template.name}: MJML errors: ${result.errors.map((e) => e.formattedMessage).join('; ')}`,
+      );
+    }
+    const text = textLayout(template.textBody);
+    htmlWriter.parse(result.html);
+    textWriter.parse(text);
+    compiled.set(template.name, { template, html: result.html, text });
+  }
+  const noEscape = { escape: (value: unknown) => String(value) };
+
+  return {
+    names: [...compiled.keys()],
+    render(name, data, ctx) {
+      const entry = compiled.get(name);
+      if (!entry) {
+        throw new UnknownTemplateError(
+          `unknown e-mail template "${name}" (known: ${[...compiled.keys()].join(', ')})`,
+        );
+      }
+      const parsed = entry.template.schema.safeParse(data);
+      if (!parsed.success) throw toDataError(name, data, parsed.error);
+      const values = parsed.data;
+      const subject = oneLine(entry.template.subject(values, ctx));
+      const view = {
+        ...(values as Record<string, unknown>),
+        ...(entry.template.view?.(values, ctx) ?? {}),
+        brandName: options.brandName,
+        emailSubject: subject,
+        preheader: oneLine(entry.template.preheader(values, ctx), 200),
+        documentsMissing: ctx.documentsMissing,
+        hasAttachments: ctx.attachments.length > 0,
+        attachmentList: ctx.attachments.map((a) => a.filename).join(', '),
+      };
+      return {
+        template: name,
+        subject,
+        html: htmlWriter.render(entry.html, view),
+        text: textWriter.render(entry.text, view, {}, noEscape),
+      };
+    },
+  };
+};

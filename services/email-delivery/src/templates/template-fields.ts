@@ -1,0 +1,32 @@
+import { BookingReference } from '@express-quote/contracts';
+import { z } from 'zod';
+
+// Template data arrives formatted for people by the planner (French dates, "1 234,56 €", labels): the delivery
+// service only checks that each field is present, of the right kind and of a sane length.
+
+export const text = (max = 200) =>
+  z
+    .string({ error: 'must be a text' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `at most ${max} characters`);
+
+/** Optional text: absent, null and "" all mean "not given". */
+export const optionalText = (max = 200) =>
+  z
+    .union([text(max), z.literal(''), z.null()])
+    .optional()
+    .transform((v) => (v ? v : null));
+
+/** Only http(s): a `javascript:` link must never reach a mail client. */
+export const webUrl = () =>
+  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048, 'at most 2048 characters');
+
+export const optionalWebUrl = () =>
+  z
+    .union([webUrl(), z.literal(''), z.null()])
+    .optional()
+    .transform((v) => (v ? v : null));
+
+/** EQ-2026-000123, as booking issues it. */
+export const bookingReference = () => BookingReference;
