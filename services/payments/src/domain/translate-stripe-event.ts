@@ -259,8 +259,7 @@ export const translateStripeEvent = (event: StripeEvent): Translation => {
  * The envelope id (and so the JetStream msgID) is derived from the Stripe event id: a redelivered webhook, the
  * relay and the immediate publish all produce the very same message, which JetStream's duplicate window absorbs.
  */
-export const envelopeIdFor = (stripeEventId: string): string =>
-  deterministicId('stripe-event', stripeEventId);
+export const envelopeIdFor = (stripeEventId: string): string => deterministicId(stripeEventId);
 
 /** Wraps a fact in its envelope. Deterministic: correlationId = causationId = the Stripe event id. */
 export const toEnvelope = (event: StripeEvent, fact: PaymentsFact): Envelope => {
