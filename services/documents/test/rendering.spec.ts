@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cacheStandardFontMetrics } from '../src/rendering/font-metrics-cache.ts';
-import { renderDocument } from '../src/rendering/render-pdf.ts';
 import type { RenderJob } from '../src/rendering/render-job.ts';
+import { renderDocument } from '../src/rendering/render-pdf.ts';
 import { bookingData, company, customer, pickupStreet, proposalData } from './fixtures.ts';
 import { pdfInfo, pdfText } from './pdf-text.ts';
 
@@ -14,7 +14,11 @@ const jobs: Record<RenderJob['kind'], RenderJob> = {
   BOOKING_CONFIRMATION: { kind: 'BOOKING_CONFIRMATION', booking },
   INVOICE: { kind: 'INVOICE', booking, invoiceNumber: 'FA-2026-000042' },
   CUSTOMER_DETAILS: { kind: 'CUSTOMER_DETAILS', booking },
-  MISSION_PROPOSAL: { kind: 'MISSION_PROPOSAL', proposal: proposalData(), createdAt: '2026-03-02T10:16:00.000Z' },
+  MISSION_PROPOSAL: {
+    kind: 'MISSION_PROPOSAL',
+    proposal: proposalData(),
+    createdAt: '2026-03-02T10:16:00.000Z',
+  },
 };
 
 describe('rendered PDFs', () => {
@@ -159,7 +163,9 @@ describe('rendered PDFs', () => {
           customer: { ...customer, firstName: 'Gaëlle', lastName: 'Çœur-Ñúñez' },
           price: {
             ...booking.price,
-            lines: [{ code: 'X', label: 'Prestation spéciale «\u00a0à l’étage\u00a0» œuvre', amountCents: 124_245 }],
+            lines: [
+              { code: 'X', label: 'Prestation spéciale «\u00a0à l’étage\u00a0» œuvre', amountCents: 124_245 },
+            ],
           },
         }),
       }),
@@ -190,9 +196,9 @@ describe('rendered PDFs', () => {
     const info = await pdfInfo(await render(jobs.INVOICE));
     expect(info.Author).toBe('Express Quote SAS');
     expect(info.Title).toBe('Facture – N° FA-2026-000042');
-    expect(info.CreationDate).toBe("D:20260302101500Z");
+    expect(info.CreationDate).toBe('D:20260302101500Z');
     const proposalInfo = await pdfInfo(await render(jobs.MISSION_PROPOSAL));
-    expect(proposalInfo.CreationDate).toBe("D:20260302101600Z");
+    expect(proposalInfo.CreationDate).toBe('D:20260302101600Z');
   });
 
   it('shows the logo instead of the company name when one is configured', async () => {
