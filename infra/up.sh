@@ -136,6 +136,7 @@ if { [ -z "$nats_url" ] || [ -z "$db_url" ]; } && docker_available; then
     db_url="postgres://postgres:postgres@127.0.0.1:$EQ_PG_PORT/express_quote"
     db_origin="docker compose service postgres"
     db_hint="see 'docker compose logs postgres'"
+    create_db=1 # POSTGRES_DB creates it on a new volume only; an older volume may lack it
   fi
   smtp_target="127.0.0.1:$EQ_SMTP_PORT"
   smtp_hint="see 'docker compose logs mailpit'"
