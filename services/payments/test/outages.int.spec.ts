@@ -79,6 +79,31 @@ describe('NATS unavailable during the webhook', () => {
   });
 });
 
+describe('stopping while NATS is down', () => {
+  it('stops (HTTP, relay, connections) without waiting for NATS to come back', async () => {
+    const server = await startPrivateNatsServer();
+    const database = await createTestDatabase();
+    const gateway = await startGateway({
+      natsUrl: server.url,
+      namespace: uniqueToken('t'),
+      databaseUrl: database.url,
+    });
+    try {
+      await waitUntilReady(gateway);
+      await server.stop();
+      await waitFor('the gateway to see NATS down', async () => {
+        const ready = await gateway.app.inject({ url: '/readyz' });
+        return ready.statusCode === 503 && ready.json().checks.nats !== 'ok';
+      });
+      await expect(gateway.stop()).resolves.toBeUndefined();
+    } finally {
+      await gateway.stop();
+      await server.destroy();
+      await database.drop();
+    }
+  });
+});
+
 describe('Postgres unavailable', () => {
   it('answers 503 so that Stripe retries, publishes nothing, and is not ready', async () => {
     const nats = await createTestNats();
