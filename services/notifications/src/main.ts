@@ -1,20 +1,28 @@
-import { createLogger, loadConfig, runService } from '@express-quote/service-kit';
-import { NotificationsConfig } from './config.ts';
+import {
+  ConfigError,
+  createLogger,
+  createMetricsRegistry,
+  loadConfig,
+  runService,
+} from '@express-quote/service-kit';
+import { type NotificationsConfig, NotificationsConfig as NotificationsConfigSchema } from './config.ts';
 import { startNotificationsService } from './service.ts';
 
-const bootLogger = createLogger({ service: 'notifications', level: process.env.LOG_LEVEL ?? 'info' });
+let config: NotificationsConfig;
+try {
+  config = loadConfig(NotificationsConfigSchema, process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`notifications: ${error.message}\n`);
+  process.exit(1);
+}
+
+const name = config.SERVICE_NAME ?? 'notifications';
+const logger = createLogger({ service: name, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
 
 await runService({
-  name: 'notifications',
-  logger: bootLogger,
-  shutdownTimeoutMs: Number(process.env.SHUTDOWN_TIMEOUT_MS) || 10_000,
-  start: async () => {
-    const config = loadConfig(NotificationsConfig, process.env);
-    const logger = createLogger({
-      service: config.SERVICE_NAME ?? 'notifications',
-      level: config.LOG_LEVEL,
-      pretty: config.LOG_PRETTY,
-    });
-    return startNotificationsService({ config, logger });
-  },
+  name,
+  logger,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  start: () => startNotificationsService({ config, logger, registry: createMetricsRegistry(name) }),
 });

@@ -17,6 +17,7 @@ import { type NotificationsDb, openDatabase } from './database.ts';
 import type { PlannerDeps } from './handlers/planner-deps.ts';
 import { notificationRoutes } from './http/notifications.ts';
 import { staffRoutes } from './http/staff.ts';
+import { plannerMetrics } from './metrics.ts';
 import { migrateNotifications } from './migrations.ts';
 import { type ReleasePoller, startReleasePoller } from './outbox/release-poller.ts';
 import { applyStaffFixture, readStaffFixture } from './staff/staff-fixture.ts';
@@ -90,6 +91,7 @@ export const startNotificationsService = async ({
       }),
       now,
       logger,
+      metrics: plannerMetrics(registry, db),
       documentsWaitMs: config.DOCUMENTS_WAIT_MS,
       supportUrl: config.SUPPORT_URL,
     };

@@ -225,6 +225,11 @@ describe('planner: booking.confirmed with documents.generated', () => {
     const customer = sent.find((m) => m.event.data.template === 'booking-confirmation');
     expect(templateData(customer).viewBookingUrl).toBe(SUPPORT_URL);
 
+    const metrics = (await h.service.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      /eq_notifications_released_total\{channel="email",template="booking-confirmation",documents="missing"\} [1-9]/,
+    );
+
     // Late documents change nothing: the messages went out already.
     const ack = await h.publish(
       documentsGenerated({ audience: 'customer', bookingId, documents: customerDocuments(bookingId) }, event),

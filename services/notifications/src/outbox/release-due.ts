@@ -3,6 +3,7 @@ import type { Publisher } from '@express-quote/messaging';
 import type { Logger } from 'pino';
 import type { NotificationsDb } from '../database.ts';
 import { type DocumentLinkSigner, decideRelease, toNotificationRequested } from '../domain/release.ts';
+import type { PlannerMetrics } from '../metrics.ts';
 import { documentSetsOfBookings } from './document-sets.ts';
 import { fromOutboxRow } from './outbox-rows.ts';
 
@@ -12,6 +13,7 @@ export interface ReleaseDeps {
   sign: DocumentLinkSigner;
   now: () => Date;
   logger: Logger;
+  metrics?: PlannerMetrics;
 }
 
 export interface ReleaseFilter {
@@ -23,6 +25,8 @@ export interface ReleasedNotification {
   notificationId: string;
   channel: string;
   template: string;
+  /** attached: its documents are attached; missing: its deadline passed without them; none: it awaits none. */
+  documents: 'attached' | 'missing' | 'none';
   documentsMissing: boolean;
   duplicate: boolean;
 }
@@ -105,12 +109,18 @@ export const releaseDue = async (
           notificationId: planned.notificationId,
           channel: planned.channel,
           template: planned.template,
+          documents: decision.documentsMissing
+            ? ('missing' as const)
+            : planned.awaitsDocuments
+              ? ('attached' as const)
+              : ('none' as const),
           documentsMissing: decision.documentsMissing,
           duplicate: acks[i]?.duplicate ?? false,
         })),
       };
     });
     for (const r of batch) {
+      deps.metrics?.released.labels(r.channel, r.template, r.documents).inc();
       deps.logger.info(
         {
           notificationId: r.notificationId,
