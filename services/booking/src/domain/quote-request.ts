@@ -1,5 +1,4 @@
 import {
-  Address,
   LocalDate,
   LocalTime,
   type QuoteRequestDetails,
@@ -10,14 +9,24 @@ import { z } from 'zod';
 import { normalisePhone } from './customer-contact.ts';
 import { daysBetween, parisDate, parisInstant, toSchedule } from './schedule.ts';
 
+/** The contracts' Address, with messages for the people filling the form. */
+const AddressInput = z
+  .object({
+    street: z.string().trim().min(1, 'rue obligatoire').max(200),
+    postcode: z.string().regex(/^\d{5}$/, 'code postal : 5 chiffres'),
+    city: z.string().trim().min(1, 'ville obligatoire').max(100),
+    country: z.string().length(2, 'pays : code ISO à 2 lettres').default('FR'),
+  })
+  .strict();
+
 /** What `POST /api/quotes` accepts. Unknown fields are refused so a typo never silently changes a price. */
 export const QuoteRequestInput = z
   .object({
     serviceType: z.enum(SERVICE_TYPES, {
       error: `type de service inconnu (attendu : ${SERVICE_TYPES.join(', ')})`,
     }),
-    pickupAddress: Address.strict(),
-    deliveryAddress: Address.strict().nullish(),
+    pickupAddress: AddressInput,
+    deliveryAddress: AddressInput.nullish(),
     serviceDate: LocalDate,
     startTime: LocalTime,
     endTime: LocalTime,
