@@ -13,6 +13,8 @@ export const startService = async (options: {
   natsUrl: string;
   ns: Namespace;
   databaseUrl: string;
+  /** Default 1: test files run in parallel on a small machine. */
+  renderThreads?: number;
 }): Promise<DocumentsService & { registry: Registry }> => {
   const config = loadConfig(DocumentsConfigSchema, {
     NATS_URL: options.natsUrl,
@@ -27,9 +29,8 @@ export const startService = async (options: {
     COMPANY_SIRET: '123 456 789 00012',
     COMPANY_VAT_NUMBER: 'FR 12 123456789',
     COMPANY_EMAIL: 'contact@express-quote.fr',
-    // One render thread: test files run in parallel on a small machine.
-    RENDER_THREADS: '1',
-    CONSUMER_CONCURRENCY: '4',
+    RENDER_THREADS: String(options.renderThreads ?? 1),
+    CONSUMER_CONCURRENCY: String(Math.max(4, (options.renderThreads ?? 1) * 4)),
     CONSUMER_MAX_DELIVER: '4',
     CONSUMER_BACKOFF_MS: '200ms,500ms',
     CONSUMER_ACK_WAIT_MS: '10s',
