@@ -40,7 +40,7 @@ const field = (error: unknown, key: string): unknown =>
 const EMAIL_IN_TEXT = /[^\s<>"'@]+@[^\s<>"']+/g;
 
 /** Keeps the server's words for the status event and logs, without the addresses some replies echo back. */
-const safeText = (text: string): string => text.replace(EMAIL_IN_TEXT, '<address>').slice(0, 300);
+const safeText = (text: string): string => text.replace(EMAIL_IN_TEXT, 'address').slice(0, 300);
 
 export const classifySmtpError = (error: unknown): SmtpFailure => {
   const responseCode =

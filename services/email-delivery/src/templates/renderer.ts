@@ -62,7 +62,7 @@ const toDataError = (template: string, data: unknown, error: z.ZodError): Templa
       for (const key of issue.keys) {
         invalid.push({ field: [...issue.path.map(String), key].join('.'), reason: issue.message });
       }
-    } else if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) {
+    } else if (issue.path.length > 0 && valueAt(data, issue.path) === undefined) {
       missing.push(field);
     } else {
       invalid.push({ field, reason: issue.message });
