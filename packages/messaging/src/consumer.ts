@@ -89,6 +89,8 @@ const OptionsSchema = z.object({
 // Pull requests stay open this long when the stream is idle; closing them on stop() is immediate.
 const FETCH_EXPIRES_MS = 30_000;
 const MAX_ERROR_PAUSE_MS = 5_000;
+const SETTLE_QUIET_MS = 50;
+const SETTLE_MAX_MS = 1_000;
 
 interface Active {
   msg: JsMsg;
@@ -148,6 +150,7 @@ export const runConsumer = async <D extends EventDefinition>(
   let pausedUntil = 0;
   let consecutiveErrors = 0;
   let needsEnsure = false;
+  let lastArrival = 0;
   const openFetches = new Set<ConsumerMessages>();
   const active = new Set<Active>();
 
@@ -224,103 +227,107 @@ export const runConsumer = async <D extends EventDefinition>(
     const startedAt = performance.now();
     const entry: Active = { msg, touched: startedAt, done: false };
     active.add(entry);
-    const deliveryCount = msg.info.deliveryCount;
-    if (deliveryCount > 1) redeliveries.inc();
-    let event: EventOf<D> | undefined;
-    let outcome: ConsumerOutcome;
-    let reason: string | undefined;
-    let failure: Error | undefined;
     try {
-      let raw: unknown;
+      const deliveryCount = msg.info.deliveryCount;
+      if (deliveryCount > 1) redeliveries.inc();
+      let event: EventOf<D> | undefined;
+      let outcome: ConsumerOutcome;
+      let reason: string | undefined;
+      let failure: Error | undefined;
       try {
-        raw = JSON.parse(decoder.decode(msg.data));
-      } catch {
-        // JSON.parse's message quotes the payload, which may hold personal data: say less.
-        throw new ContractViolation('payload is not valid JSON');
-      }
-      event = parseEvent(raw, events) as EventOf<D>;
-    } catch (error) {
-      reason = error instanceof ContractViolation ? error.message : `invalid message: ${String(error)}`;
-      const result = await reject(msg, deliveryCount, reason, undefined);
-      outcome = result === 'terminated' ? 'invalid' : 'retried';
-    }
-    if (event) {
-      const ev = event;
-      let child: Logger | undefined;
-      const ctx: HandlerContext = {
-        subject: ns.relative(msg.subject),
-        streamSequence: msg.seq,
-        deliveryCount,
-        working: () => {
-          if (entry.done) return;
-          msg.working();
-          entry.touched = performance.now();
-        },
-        get logger() {
-          child ??= log.child({ correlationId: ev.correlationId, eventId: ev.id, type: ev.type });
-          return child;
-        },
-      };
-      const handlerStart = performance.now();
-      try {
-        await handler(ev, ctx);
-        handlerSeconds.observe((performance.now() - handlerStart) / 1000);
-        ack(msg);
-        outcome = 'acked';
-      } catch (error) {
-        handlerSeconds.observe((performance.now() - handlerStart) / 1000);
-        failure = error instanceof Error ? error : new Error(String(error));
-        if (error instanceof PermanentError) {
-          reason = error.message;
-          outcome = await reject(msg, deliveryCount, reason, ev);
-        } else if (deliveryCount >= maxDeliver) {
-          reason = `max deliveries (${deliveryCount}/${maxDeliver}): ${failure.message}`;
-          outcome = await reject(msg, deliveryCount, reason, ev);
-        } else {
-          const delayMs =
-            error instanceof RetryableError && error.delayMs !== undefined
-              ? error.delayMs
-              : retryDelay(deliveryCount);
-          msg.nak(delayMs);
-          outcome = 'retried';
+        let raw: unknown;
+        try {
+          raw = JSON.parse(decoder.decode(msg.data));
+        } catch {
+          // JSON.parse's message quotes the payload, which may hold personal data: say less.
+          throw new ContractViolation('payload is not valid JSON');
         }
+        event = parseEvent(raw, events) as EventOf<D>;
+      } catch (error) {
+        reason = error instanceof ContractViolation ? error.message : `invalid message: ${String(error)}`;
+        const result = await reject(msg, deliveryCount, reason, undefined);
+        outcome = result === 'terminated' ? 'invalid' : 'retried';
       }
-    }
-    entry.done = true;
-    active.delete(entry);
-    outcomes[outcome!].inc();
-    const level = outcome! === 'acked' ? 'info' : outcome! === 'retried' ? 'warn' : 'error';
-    if (log.isLevelEnabled(level)) {
-      log[level](
-        {
-          type: event?.type ?? null,
-          eventId: event?.id ?? null,
-          correlationId: event?.correlationId ?? null,
-          outcome: outcome!,
-          durationMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
+      if (event) {
+        const ev = event;
+        let child: Logger | undefined;
+        const ctx: HandlerContext = {
+          subject: ns.relative(msg.subject),
           streamSequence: msg.seq,
           deliveryCount,
-          ...(reason ? { reason } : {}),
-          ...(failure && !reason ? { err: failure.message } : {}),
-        },
-        'message handled',
-      );
+          working: () => {
+            if (entry.done) return;
+            msg.working();
+            entry.touched = performance.now();
+          },
+          get logger() {
+            child ??= log.child({ correlationId: ev.correlationId, eventId: ev.id, type: ev.type });
+            return child;
+          },
+        };
+        const handlerStart = performance.now();
+        try {
+          await handler(ev, ctx);
+          handlerSeconds.observe((performance.now() - handlerStart) / 1000);
+          ack(msg);
+          outcome = 'acked';
+        } catch (error) {
+          handlerSeconds.observe((performance.now() - handlerStart) / 1000);
+          failure = error instanceof Error ? error : new Error(String(error));
+          if (error instanceof PermanentError) {
+            reason = error.message;
+            outcome = await reject(msg, deliveryCount, reason, ev);
+          } else if (deliveryCount >= maxDeliver) {
+            reason = `max deliveries (${deliveryCount}/${maxDeliver}): ${failure.message}`;
+            outcome = await reject(msg, deliveryCount, reason, ev);
+          } else {
+            const delayMs =
+              error instanceof RetryableError && error.delayMs !== undefined
+                ? error.delayMs
+                : retryDelay(deliveryCount);
+            msg.nak(delayMs);
+            outcome = 'retried';
+          }
+        }
+      }
+      outcomes[outcome!].inc();
+      const level = outcome! === 'acked' ? 'info' : outcome! === 'retried' ? 'warn' : 'error';
+      if (log.isLevelEnabled(level)) {
+        log[level](
+          {
+            type: event?.type ?? null,
+            eventId: event?.id ?? null,
+            correlationId: event?.correlationId ?? null,
+            outcome: outcome!,
+            durationMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
+            streamSequence: msg.seq,
+            deliveryCount,
+            ...(reason ? { reason } : {}),
+            ...(failure && !reason ? { err: failure.message } : {}),
+          },
+          'message handled',
+        );
+      }
+    } finally {
+      // Whatever happened, no more heartbeats for this message.
+      entry.done = true;
+      active.delete(entry);
     }
   };
 
-  const start = (msg: JsMsg) => {
+  const start = async (msg: JsMsg) => {
     inFlight++;
-    void handle(msg)
-      .catch((error) => {
-        // handle() catches the handler's errors; reaching here means the runner itself failed on this message.
-        log.error({ streamSequence: msg.seq, err: (error as Error).message }, 'consumer runner failure');
-        msg.nak(retryDelay(msg.info.deliveryCount));
-      })
-      .finally(() => {
-        inFlight--;
-        wake();
-        checkDrained();
-      });
+    try {
+      await handle(msg);
+    } catch (error) {
+      // handle() catches the handler's errors; reaching here means the runner itself failed on this message.
+      log.error({ streamSequence: msg.seq, err: (error as Error).message }, 'consumer runner failure');
+      msg.nak(retryDelay(msg.info.deliveryCount));
+    } finally {
+      inFlight--;
+      wake();
+      checkDrained();
+    }
   };
 
   const onFetchError = (error: unknown) => {
@@ -343,6 +350,7 @@ export const runConsumer = async <D extends EventDefinition>(
       openFetches.add(messages);
       if (stopping) void messages.close();
       for await (const msg of messages) {
+        lastArrival = performance.now();
         received++;
         reserved--;
         consecutiveErrors = 0;
@@ -351,7 +359,7 @@ export const runConsumer = async <D extends EventDefinition>(
           msg.nak();
           continue;
         }
-        start(msg);
+        void start(msg);
       }
     } catch (error) {
       if (!stopping) onFetchError(error);
@@ -374,7 +382,11 @@ export const runConsumer = async <D extends EventDefinition>(
 
   const minBatch = Math.max(1, Math.floor(concurrency / 4));
   const pullLoop = async () => {
-    while (!stopping && !nc.isClosed()) {
+    while (!stopping) {
+      if (nc.isClosed()) {
+        log.error('NATS connection closed: consumer no longer pulls');
+        return;
+      }
       const now = Date.now();
       if (now < pausedUntil) {
         await sleepOrWake(pausedUntil - now);
@@ -419,10 +431,31 @@ export const runConsumer = async <D extends EventDefinition>(
     'consumer started',
   );
 
+  /**
+   * Messages the server already sent for our open pulls would, once we unsubscribe, wait out ack_wait before
+   * redelivery. So before closing: a round trip (the server has seen our pulls), then a short quiet period for
+   * messages in transit, which arrive while `stopping` and are naked straight back. Messages published during the
+   * close itself can still miss us: JetStream redelivers them after ack_wait.
+   */
+  const settlePulls = async () => {
+    if (openFetches.size === 0 || nc.isClosed()) return;
+    try {
+      await nc.flush();
+    } catch {
+      return;
+    }
+    const deadline = performance.now() + SETTLE_MAX_MS;
+    while (openFetches.size > 0 && performance.now() < deadline) {
+      if (performance.now() - lastArrival >= SETTLE_QUIET_MS) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
   let stopped: Promise<void> | undefined;
   const stop = async (stopOptions: { timeoutMs?: number } = {}) => {
     stopping = true;
     wake();
+    await settlePulls();
     for (const m of openFetches) void m.close();
     const drained = new Promise<boolean>((resolve) => {
       onDrained = () => resolve(true);

@@ -182,8 +182,11 @@ describe('runConsumer outcomes', () => {
     });
     const event = makeEvent(Exhausted, { n: 7 });
     const ack = await publisher.publish(event);
+    // The rejection record comes first, the MSG_TERMINATED advisory a moment later: wait for the joined entry.
     const entry = await waitFor('a DLQ entry', async () =>
-      (await listDeadLetters(t.jsm, t.ns, { stream: 'bookings' })).find((e) => e.consumer === 'exhausted'),
+      (await listDeadLetters(t.jsm, t.ns, { stream: 'bookings' })).find(
+        (e) => e.consumer === 'exhausted' && e.kind === 'terminated',
+      ),
     );
     expect(handled.map((h) => h.deliveryCount)).toEqual([1, 2, 3]);
     expect(entry).toMatchObject({
