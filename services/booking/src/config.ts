@@ -18,28 +18,28 @@ export const bookingConfigSchema = z.object({
   ...commonConfig,
   PORT: port().default(3002).describe('HTTP port: the quotes and bookings API, health, readiness, metrics.'),
   PRICING_RATES_JSON: pricingRates
-    .default(DEFAULT_PRICING_RATES)
+    .prefault(JSON.stringify(DEFAULT_PRICING_RATES))
     .describe(
-      'Price rates as JSON (cents, HT except insurance; VAT in basis points): {"services":{"MOVING":{"baseCents":…,"perM3Cents":…,"perKmCents":…},…},"floorWithoutLiftCents":…,"packingPerM3Cents":…,"disassemblyCents":…,"insuranceCents":…,"vatBasisPoints":2000}. Default: the built-in rates (see README).',
+      'Price rates as JSON, in cents: per service type baseCents/perM3Cents/perKmCents (HT), floorWithoutLiftCents, packingPerM3Cents, disassemblyCents (HT), insuranceCents (no VAT), vatBasisPoints (2000 = 20 %).',
     ),
   QUOTE_VALIDITY: durationMs()
-    .default(7 * 24 * 3_600_000)
+    .prefault('168h')
     .describe('How long a quote can be paid after it was requested (never beyond the start of the service).'),
   QUOTE_MAX_DAYS_AHEAD: integer(1, 3_650)
     .default(365)
     .describe('How far ahead a service can be booked, in days.'),
   URGENT_WITHIN: durationMs()
-    .default(48 * 3_600_000)
+    .prefault('48h')
     .describe('A booking is urgent when its service starts within this time of the confirmation.'),
   CONSUMER_CONCURRENCY: integer(1, 256).default(8).describe('Payment events handled at once, per consumer.'),
   CONSUMER_MAX_DELIVER: integer(2, 100)
     .default(10)
     .describe('Deliveries of a payment event before it goes to the DLQ (must exceed the backoff steps).'),
   CONSUMER_BACKOFF: commaList(durationMs())
-    .default([1_000, 5_000, 30_000, 120_000])
+    .prefault('1s,5s,30s,2m')
     .describe('Wait before each redelivery after a transient failure, comma-separated durations.'),
   CONSUMER_ACK_WAIT: durationMs()
-    .default(30_000)
+    .prefault('30s')
     .describe('How long JetStream waits for an ack before redelivering (heartbeats extend it).'),
 });
 
