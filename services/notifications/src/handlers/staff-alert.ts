@@ -1,5 +1,5 @@
 import type { HandlerContext } from '@express-quote/messaging';
-import { planStaffAlert, type StaffAlertEvent } from '../domain/plan-staff-alert.ts';
+import { describeStaffAlert, planStaffAlert, type StaffAlertEvent } from '../domain/plan-staff-alert.ts';
 import { acceptPlan } from '../outbox/accept-plan.ts';
 import { releaseDue } from '../outbox/release-due.ts';
 import { listStaff } from '../staff/staff-directory.ts';
@@ -18,7 +18,7 @@ export const handleStaffAlert =
       documentsWaitMs: deps.documentsWaitMs,
       supportUrl: deps.supportUrl,
     });
-    const bookingId = planned[0]?.bookingId ?? null;
+    const { bookingId } = describeStaffAlert(event);
     const accepted = await acceptPlan(
       deps.db,
       { eventId: event.id, type: event.type, correlationId: event.correlationId, bookingId },
