@@ -1,20 +1,17 @@
-import { createLogger, loadConfig, runService } from '@express-quote/service-kit';
+import { createLogger, loadConfigOrExit, runService } from '@express-quote/service-kit';
 import { bookingConfigSchema } from './config.ts';
 import { SERVICE_NAME, startBookingService } from './service.ts';
 
+const config = loadConfigOrExit(SERVICE_NAME, bookingConfigSchema);
 const logger = createLogger({
-  service: SERVICE_NAME,
-  level: process.env.LOG_LEVEL || 'info',
-  pretty: process.env.LOG_PRETTY === 'true',
+  service: config.SERVICE_NAME ?? SERVICE_NAME,
+  level: config.LOG_LEVEL,
+  pretty: config.LOG_PRETTY,
 });
 
 await runService({
   name: SERVICE_NAME,
   logger,
-  shutdownTimeoutMs: 15_000,
-  start: async () => {
-    const config = loadConfig(bookingConfigSchema, process.env);
-    logger.level = config.LOG_LEVEL;
-    return startBookingService({ config, logger });
-  },
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  start: () => startBookingService({ config, logger }),
 });
