@@ -1,6 +1,6 @@
 // JetStream costs as our code sees them: publish latency and throughput through the publisher, and the runner's
 // overhead over a bare consume()+ack loop on the same 20k messages. Own namespace, deleted at the end.
-import { createEvent, defineEvent, type Envelope } from '@express-quote/contracts';
+import { createEvent, defineEvent, type Envelope, parseEvent } from '@express-quote/contracts';
 import { createTestNats } from '@express-quote/testing';
 import { AckPolicy, jetstream } from '@nats-io/jetstream';
 import { type Logger, pino } from 'pino';
@@ -197,6 +197,17 @@ export async function run(): Promise<Row[]> {
         note: `by CPU/msg ${round(cpu(silent) / cpu(raws), 2)}×`,
       },
     );
+    // What every message costs the runner before its handler, whatever the transport: the floor of its overhead.
+    const payload = new TextEncoder().encode(JSON.stringify(batch[0]));
+    const decoder = new TextDecoder();
+    const v0 = performance.now();
+    for (let i = 0; i < MESSAGES; i++) parseEvent(JSON.parse(decoder.decode(payload)), [BenchEvent]);
+    rows.push({
+      name: 'decode + JSON.parse + parseEvent',
+      value: round(((performance.now() - v0) * 1000) / MESSAGES, 2),
+      unit: 'µs/msg',
+      note: `${payload.byteLength}-byte envelope`,
+    });
     return rows;
   } finally {
     await nc.close();

@@ -223,7 +223,9 @@ export const runConsumer = async <D extends EventDefinition>(
     return 'terminated';
   };
 
+  /** Validates, runs the handler, settles the message (ack / nak / term) and logs one line. Never throws. */
   const handle = async (msg: JsMsg) => {
+    inFlight++;
     const startedAt = performance.now();
     const entry: Active = { msg, touched: startedAt, done: false };
     active.add(entry);
@@ -281,11 +283,11 @@ export const runConsumer = async <D extends EventDefinition>(
             reason = `max deliveries (${deliveryCount}/${maxDeliver}): ${failure.message}`;
             outcome = await reject(msg, deliveryCount, reason, ev);
           } else {
-            const delayMs =
+            msg.nak(
               error instanceof RetryableError && error.delayMs !== undefined
                 ? error.delayMs
-                : retryDelay(deliveryCount);
-            msg.nak(delayMs);
+                : retryDelay(deliveryCount),
+            );
             outcome = 'retried';
           }
         }
@@ -308,22 +310,14 @@ export const runConsumer = async <D extends EventDefinition>(
           'message handled',
         );
       }
-    } finally {
-      // Whatever happened, no more heartbeats for this message.
-      entry.done = true;
-      active.delete(entry);
-    }
-  };
-
-  const start = async (msg: JsMsg) => {
-    inFlight++;
-    try {
-      await handle(msg);
     } catch (error) {
-      // handle() catches the handler's errors; reaching here means the runner itself failed on this message.
+      // The handler's errors are settled above; this is the runner itself failing (a bug): retry the message.
       log.error({ streamSequence: msg.seq, err: (error as Error).message }, 'consumer runner failure');
       msg.nak(retryDelay(msg.info.deliveryCount));
     } finally {
+      // Whatever happened, no more heartbeats for this message, and its slot is free.
+      entry.done = true;
+      active.delete(entry);
       inFlight--;
       wake();
       checkDrained();
@@ -359,7 +353,7 @@ export const runConsumer = async <D extends EventDefinition>(
           msg.nak();
           continue;
         }
-        void start(msg);
+        void handle(msg);
       }
     } catch (error) {
       if (!stopping) onFetchError(error);
