@@ -37,6 +37,14 @@ const DOCUMENTS_URL_SECRET = 'demo-documents-url-secret-0123456789abcdef';
 const ATTRIBUTION_LINK_SECRET = 'demo-attribution-link-secret-0123456789abcdef';
 const ADMIN_TOKEN = 'demo-admin-token-0123456789abcdef';
 
+// The customer fills the form on the site; Stripe Checkout sends the same contact back in the session metadata.
+const CUSTOMER = {
+  firstName: 'Élodie',
+  lastName: 'Martin',
+  email: 'elodie.martin@example.fr',
+  phone: '+33612345678',
+};
+
 const SERVICES = [
   'payments',
   'booking',
@@ -86,6 +94,10 @@ const env: Record<string, string> = {
   DOCUMENTS_PUBLIC_URL: present.includes('documents') ? url('documents') : 'http://127.0.0.1:3003',
   PUBLIC_BASE_URL: present.includes('attribution') ? url('attribution') : 'http://127.0.0.1:3004',
   DOCUMENTS_WAIT_MS: '20000',
+  COMPANY_NAME: 'Express Quote SAS',
+  COMPANY_ADDRESS: '10 rue de la Paix, 75002 Paris',
+  COMPANY_SIRET: '12345678900012',
+  COMPANY_VAT_NUMBER: 'FR32123456789',
 };
 
 const logDir = join(root, 'var', check ? `demo-${uniqueToken('')}` : 'demo', 'logs');
@@ -141,6 +153,7 @@ say(
 // 2. Stripe calls the gateway with a signed checkout.session.completed for that quote.
 const { event, request } = checkoutCompletedRequest(quote.temporaryId, STRIPE_WEBHOOK_SECRET, {
   amountCents: quote.price.totalCents,
+  customer: CUSTOMER,
 });
 const stripeEventId = String(event.id);
 watcher.follow(stripeEventId);
@@ -203,12 +216,14 @@ function exampleQuote() {
   const date = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10);
   return {
     serviceType: 'MOVING',
-    pickup: { street: '12 rue des Lilas', postcode: '75011', city: 'Paris', country: 'FR' },
-    delivery: { street: '3 avenue Jean Jaurès', postcode: '69007', city: 'Lyon', country: 'FR' },
-    schedule: { date, startTime: '09:00', endTime: '12:00' },
+    pickupAddress: { street: '12 rue des Lilas', postcode: '75011', city: 'Paris', country: 'FR' },
+    deliveryAddress: { street: '3 avenue Jean Jaurès', postcode: '69007', city: 'Lyon', country: 'FR' },
+    serviceDate: date,
+    startTime: '09:00',
+    endTime: '12:00',
     volumeM3: 25,
     distanceKm: 465,
-    options: {},
+    options: { pickupFloorsWithoutLift: 2, packing: true },
     insurance: true,
     customer: {
       firstName: 'Élodie',
