@@ -1,7 +1,7 @@
 import type { QuoteRequestDetails } from '@express-quote/contracts';
 import { type EventStore, handleCommand } from '@express-quote/eventstore';
 import type { TestDatabase } from '@express-quote/testing';
-import { testLogger } from '@express-quote/testing';
+import { testLogger, waitFor } from '@express-quote/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computePrice } from '../src/domain/pricing.ts';
@@ -364,7 +364,13 @@ describe('payment.refunded handler against Postgres', () => {
 
 describe('bookings read model', () => {
   it('rebuilds to the same rows as the incremental projection, and re-applying changes nothing', async () => {
-    const all = await store.readAll(null, 100_000);
+    // readAll is gap-safe: it holds back events while ANY older transaction of the cluster is open (other test
+    // files run beside this one), so wait until everything this file wrote is visible.
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from booking.events`.execute(tdb.db);
+    const all = await waitFor('every event to be visible to readAll', async () => {
+      const events = await store.readAll(null, 100_000);
+      return events.length === rows[0]!.n ? events : undefined;
+    });
     const half = Math.floor(all.length / 2);
     await tdb.db.transaction().execute(async (trx) => {
       await projectBookings(trx, all.slice(0, half));
