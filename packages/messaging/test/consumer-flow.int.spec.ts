@@ -14,6 +14,7 @@ import { makeEvent, sleep } from './support.ts';
 const schema = z.object({ n: z.number().int() });
 const Burst = defineEvent({ type: 'flow.burst_happened', context: 'notify', schema });
 const Drain = defineEvent({ type: 'flow.drain_happened', context: 'notify', schema });
+const Stuck = defineEvent({ type: 'flow.stuck_happened', context: 'notify', schema });
 
 let t: TestNats;
 let publisher: Publisher;
@@ -76,7 +77,8 @@ describe('runConsumer flow control', () => {
   });
 
   it('stop() during 200 in-flight messages loses none: each is handled and acked exactly once across two runners', async () => {
-    const ids = await publishMany(Drain, 200);
+    // 200 start at once in runner a; the other 200 must be left for runner b.
+    const ids = await publishMany(Drain, 400);
     const handledBy = new Map<string, string[]>();
     let startedA = 0;
     let finishedA = 0;
@@ -88,29 +90,29 @@ describe('runConsumer flow control', () => {
       context: 'notify' as const,
       filterSubject: Drain.subject,
       events: [Drain],
-      concurrency: 50,
+      concurrency: 200,
       maxDeliver: 5,
       backoffMs: [100],
       // A message the server sends while stop() closes the pulls is redelivered after ack_wait (never lost).
       ackWaitMs: 3_000,
       handler: async (event: { id: string }) => {
         if (runner === 'a') startedA++;
-        await sleep(20 + Math.random() * 30);
+        await sleep(100 + Math.random() * 200);
         handledBy.set(event.id, [...(handledBy.get(event.id) ?? []), runner]);
         if (runner === 'a') finishedA++;
       },
     });
     const a = await runConsumer(options('a'));
-    await waitFor('runner a busy', () => finishedA >= 30 && startedA - finishedA > 0);
+    await waitFor('runner a busy with 200 messages', () => startedA >= 200, { intervalMs: 5 });
     const inFlightAtStop = startedA - finishedA;
     await a.stop();
-    expect(inFlightAtStop).toBeGreaterThan(0);
+    expect(inFlightAtStop).toBeGreaterThanOrEqual(100);
     // Every handler a started finished before stop() returned, and none started afterwards.
     expect(finishedA).toBe(startedA);
     const handledByA = startedA;
     await sleep(200);
     expect(startedA).toBe(handledByA);
-    expect(handledByA).toBeLessThan(200);
+    expect(handledByA).toBeLessThan(ids.length);
 
     const b = await runConsumer(options('b'));
     await waitFor('every message handled', () => handledBy.size === ids.length, { timeoutMs: 20_000 });
@@ -123,5 +125,43 @@ describe('runConsumer flow control', () => {
     const twice = [...handledBy.entries()].filter(([, runners]) => runners.length !== 1);
     expect(twice).toEqual([]);
     expect([...handledBy.values()].filter((r) => r[0] === 'a')).toHaveLength(handledByA);
+  });
+
+  it('stop({ timeoutMs }) gives up on a stuck handler; JetStream redelivers its message after ack_wait', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const deliveries: { runner: string; count: number }[] = [];
+    const options = (runner: string) => ({
+      nc: t.nc,
+      ns: t.ns,
+      logger: testLogger(runner),
+      name: 'stuck',
+      context: 'notify' as const,
+      filterSubject: Stuck.subject,
+      events: [Stuck],
+      concurrency: 2,
+      maxDeliver: 5,
+      backoffMs: [100],
+      ackWaitMs: 1_000,
+      handler: async (_event: unknown, ctx: { deliveryCount: number }) => {
+        deliveries.push({ runner, count: ctx.deliveryCount });
+        if (runner === 'a') await released;
+      },
+    });
+    const a = await runConsumer(options('a'));
+    await publisher.publish(makeEvent(Stuck, { n: 1 }));
+    await waitFor('a stuck on it', () => deliveries.length === 1);
+    await a.stop({ timeoutMs: 200 });
+    // Without heartbeats from a stopped runner the message comes back after ack_wait, to the next runner.
+    const b = await runConsumer(options('b'));
+    await waitFor('b got it', () => deliveries.some((d) => d.runner === 'b'), { timeoutMs: 10_000 });
+    expect(deliveries).toEqual([
+      { runner: 'a', count: 1 },
+      { runner: 'b', count: 2 },
+    ]);
+    release();
+    await b.stop();
   });
 });
