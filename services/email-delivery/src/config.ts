@@ -56,7 +56,12 @@ export const EmailDeliveryConfigSchema = z
       .describe('Consecutive server failures (connection, timeout, 4xx) that open the circuit breaker.'),
     SMTP_BREAKER_HALF_OPEN_MS: durationMs()
       .default(5_000)
-      .describe('How long the circuit stays open before one probe message is tried.'),
+      .describe(
+        'How long the circuit stays open before one probe message is tried (doubles while probes fail).',
+      ),
+    SMTP_BREAKER_MAX_HALF_OPEN_MS: durationMs()
+      .default(60_000)
+      .describe('Upper bound of the open period while the SMTP server stays down.'),
     EMAIL_MESSAGE_ID_DOMAIN: z
       .string()
       .trim()

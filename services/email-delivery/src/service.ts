@@ -115,6 +115,7 @@ export const startEmailDeliveryService = async ({
     const transport = withCircuitBreaker(smtp, {
       consecutiveFailures: config.SMTP_BREAKER_FAILURES,
       halfOpenAfterMs: config.SMTP_BREAKER_HALF_OPEN_MS,
+      maxHalfOpenAfterMs: config.SMTP_BREAKER_MAX_HALF_OPEN_MS,
       isServerTrouble: (error) => classifySmtpError(error).serverTrouble,
       onStateChange: (state) => {
         metrics.circuitState.set({ provider: smtp.provider }, CIRCUIT_STATE_VALUES[state]);

@@ -4,6 +4,8 @@ import {
   ConsecutiveBreaker,
   circuitBreaker,
   handleWhen,
+  type IBackoff,
+  type IBackoffFactory,
   IsolatedCircuitError,
 } from 'cockatiel';
 import type { EmailTransport } from './smtp.ts';
@@ -23,7 +25,10 @@ export class CircuitOpenError extends Error {
 
 export interface GuardedTransport extends EmailTransport {
   circuitState(): CircuitStateName;
-  /** Milliseconds until a probe may go through while the circuit is open; null when it is not open. */
+  /**
+   * While the circuit is open: milliseconds until a probe may go through (0: the next call is the probe).
+   * Null when it is not open.
+   */
   circuitReopenInMs(): number | null;
 }
 
@@ -35,30 +40,64 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
 };
 
 /**
+ * How long the circuit stays open: `initialMs` after it opens, doubled after each failed probe up to `maxMs`, so
+ * a long outage is probed less and less often (and the messages it delays burn fewer deliveries).
+ */
+const growingHalfOpenDelay = (
+  initialMs: number,
+  maxMs: number,
+  onOpenFor: (ms: number) => void,
+): IBackoffFactory<unknown> => {
+  const step = (duration: number): IBackoff<unknown> => ({
+    duration,
+    next() {
+      const longer = Math.min(maxMs, duration * 2);
+      onOpenFor(longer);
+      return step(longer);
+    },
+  });
+  return {
+    next() {
+      onOpenFor(initialMs);
+      return step(initialMs);
+    },
+  };
+};
+
+/**
  * A cockatiel circuit breaker around the transport. After `consecutiveFailures` failures that say the server is
  * in trouble (connection refused, timeouts, 421/4xx replies), calls fail fast with CircuitOpenError for
- * `halfOpenAfterMs`; then one probe goes through (others wait for its verdict): success closes the circuit, a
- * failure opens it again. Replies about one message (5xx) prove the server is up and never open it.
+ * `halfOpenAfterMs` (growing to `maxHalfOpenAfterMs` while probes keep failing); then one probe goes through (others
+ * wait for its verdict): success closes the circuit, a failure opens it again. Replies about one message (5xx) prove the server is up and never open it.
  */
 export const withCircuitBreaker = (
   transport: EmailTransport,
   options: {
     consecutiveFailures: number;
     halfOpenAfterMs: number;
+    maxHalfOpenAfterMs: number;
     isServerTrouble: (error: unknown) => boolean;
     onStateChange?: (state: CircuitStateName) => void;
   },
 ): GuardedTransport => {
+  // cockatiel does not expose when the open circuit will let a probe through: follow it from our own backoff.
+  let openedAt = 0;
+  let openForMs = options.halfOpenAfterMs;
   const policy = circuitBreaker(handleWhen(options.isServerTrouble), {
-    halfOpenAfter: options.halfOpenAfterMs,
+    halfOpenAfter: growingHalfOpenDelay(
+      options.halfOpenAfterMs,
+      Math.max(options.halfOpenAfterMs, options.maxHalfOpenAfterMs),
+      (ms) => {
+        openForMs = ms;
+      },
+    ),
     breaker: new ConsecutiveBreaker(options.consecutiveFailures),
   });
-  let openedAt = 0;
   policy.onBreak(() => {
     openedAt = Date.now();
   });
   policy.onStateChange((state) => options.onStateChange?.(STATE_NAMES[state]));
-  const reopenInMs = () => Math.max(0, openedAt + options.halfOpenAfterMs - Date.now());
+  const reopenInMs = () => Math.max(0, openedAt + openForMs - Date.now());
 
   return {
     provider: transport.provider,

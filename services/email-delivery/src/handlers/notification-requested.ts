@@ -193,8 +193,9 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
       throw error;
     }
 
+    // Open circuit: nothing is attempted until the probe is due; then this message may be the probe.
     const reopenInMs = transport.circuitReopenInMs();
-    if (reopenInMs !== null) {
+    if (reopenInMs !== null && reopenInMs > 0) {
       return retryLater(
         command,
         ctx,
