@@ -7,7 +7,12 @@ import {
 } from '@express-quote/contracts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
-import { ConcurrencyError, DuplicateEventError, type ExpectedVersion } from './errors.ts';
+import {
+  ConcurrencyError,
+  DuplicateEventError,
+  type ExpectedVersion,
+  StaleTransactionError,
+} from './errors.ts';
 import { type EventStoreDatabase, storeDb } from './schema.ts';
 import type { StoredEvent } from './stored-event.ts';
 
@@ -157,13 +162,30 @@ const appendInTransaction = async (
   expected: ExpectedVersion,
   streamType: string,
 ): Promise<AppendResult> => {
-  if (config.idleInTransactionTimeoutMs !== null) {
-    // An abandoned transaction holds back pg_snapshot_xmin and so stalls every reader of the global order.
-    await sql`select set_config('idle_in_transaction_session_timeout', ${String(config.idleInTransactionTimeoutMs)}, true)`.execute(
-      trx,
-    );
-  }
+  // Readers order events by the xid of their transaction, and Postgres hands out an xid at a transaction's
+  // first write. Taking the stream's lock with an advisory lock (which needs no xid) before writing anything
+  // makes an append's xid younger than that of every earlier append to the stream, so the global order keeps
+  // each stream's version order. A row lock would not do: it takes an xid before waiting.
+  // The timeout: an abandoned transaction holds back pg_snapshot_xmin and so stalls every reader.
+  const timeout = config.idleInTransactionTimeoutMs;
+  const lockKey = `eventstore-stream:${config.schema}:${streamId}`;
+  const { rows: locked } = await sql<{ xid: string | null }>`
+    select ${timeout === null ? sql`null` : sql`set_config('idle_in_transaction_session_timeout', ${String(timeout)}, true)`},
+      pg_advisory_xact_lock(hashtextextended(${lockKey}, 0)),
+      pg_current_xact_id_if_assigned()::text as xid`.execute(trx);
   const db = storeDb(trx, config.schema);
+  const earlyXid = locked[0]?.xid;
+  if (earlyXid) {
+    // The caller's transaction wrote before appending, so its xid predates the lock.
+    const last = await db
+      .selectFrom('events')
+      .select('transaction_id')
+      .where('stream_id', '=', streamId)
+      .orderBy('stream_version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (last && BigInt(last.transaction_id) > BigInt(earlyXid)) throw new StaleTransactionError(streamId);
+  }
   const nextVersion = await advanceStream(db, streamId, streamType, expected, envelopes.length);
   if (nextVersion === undefined) {
     const current = await db

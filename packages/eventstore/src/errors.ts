@@ -35,3 +35,20 @@ export class DuplicateEventError extends Error {
     this.eventIds = eventIds;
   }
 }
+
+/**
+ * The caller's transaction wrote before appending and an append to the same stream committed in between:
+ * its events would sort before earlier ones of the stream in the global order. Nothing was written by the
+ * append; roll back and retry the whole transaction (a retry inside it cannot help). Appending before any
+ * other write in the transaction avoids it.
+ */
+export class StaleTransactionError extends Error {
+  override readonly name = 'StaleTransactionError';
+  readonly streamId: string;
+  constructor(streamId: string) {
+    super(
+      `stream ${streamId}: another append committed after this transaction's first write; retry the whole transaction`,
+    );
+    this.streamId = streamId;
+  }
+}

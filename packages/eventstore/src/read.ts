@@ -54,10 +54,12 @@ export const streamVersion = async (
 };
 
 /**
- * Up to `limit` events after `after` in the gap-safe global order. Only rows written by transactions older
- * than every transaction still running are visible, so an event committed late by a slow transaction can
- * never land behind a checkpoint a reader already saved. Events are returned as stored (no upcasting): the
- * relay republishes history faithfully and consumers upcast with parseEvent.
+ * Up to `limit` events after `after` in the gap-safe global order: by (transaction xid, global position).
+ * Only rows written by transactions older than every transaction still running are visible, so an event
+ * committed late by a slow transaction can never land behind a checkpoint a reader already saved. The order
+ * keeps each stream's version order (append takes the stream lock before its transaction gets an xid) and
+ * puts an event after every event its transaction could have read. Events are returned as stored (no
+ * upcasting): the relay republishes history faithfully and consumers upcast with parseEvent.
  */
 export const readAll = async (
   db: AnyDb,

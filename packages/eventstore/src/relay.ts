@@ -22,9 +22,9 @@ export type RelayOptions = Omit<ReaderSettings, 'db' | 'schema' | 'name'> &
 export type Relay = CheckpointedReader;
 
 /**
- * The outbox relay: publishes committed events in commit order, one at a time (a later event is never sent
- * before an earlier one is acknowledged, so the stream keeps the store's order even while an old leader that
- * lost its session finishes a batch). A failed publish is retried, after a growing pause, with the same
+ * The outbox relay: publishes committed events in the store's global order (see readAll), one at a time: a
+ * later event is never sent before an earlier one is acknowledged, so the JetStream stream keeps that order
+ * even while an old leader that lost its session finishes a batch. A failed publish is retried, after a growing pause, with the same
  * event; nothing is skipped. The checkpoint is saved after each batch and before each pause.
  */
 export const startRelay = (options: RelayOptions): Promise<Relay> => {

@@ -7,6 +7,7 @@ import {
   createEventStore,
   type EventStore,
   migrateEventStore,
+  StaleTransactionError,
   type StoredEvent,
 } from '../src/index.ts';
 import { dropTestDatabase, entries, entry } from './fixtures.ts';
@@ -52,6 +53,62 @@ describe('readAll', () => {
       const versions = all.filter((e) => e.streamId === stream).map((e) => e.streamVersion);
       expect(versions).toEqual([...versions].sort((a, b) => a - b));
     }
+  });
+
+  it('makes an append wait for its stream before taking an xid, so stream order survives contention', async () => {
+    const store = await freshStore('contended');
+    const first = await tdb.db.startTransaction().execute();
+    let second: Promise<unknown> | undefined;
+    try {
+      const [a] = (await store.append('ledger-c', [entry(1)], { expectedVersion: 'any', trx: first })).events;
+      second = store.append('ledger-c', [entry(2)], { expectedVersion: 'any' });
+      // The waiting append holds no xid: had it taken one before waiting (as a row lock does), it could be
+      // older than the winner's and sort before the winner's events despite its higher stream version.
+      const waiting = await waitFor('the second append waiting for the stream', async () => {
+        const { rows } = await sql<{ backend_xid: string | null }>`
+          select backend_xid::text from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'`.execute(
+          tdb.db,
+        );
+        return rows.length === 1 ? rows[0] : undefined;
+      });
+      expect(waiting.backend_xid).toBeNull();
+      await first.commit().execute();
+      const [b] = ((await second) as Awaited<ReturnType<EventStore['append']>>).events;
+      expect(b!.streamVersion).toBe(2);
+      expect(b!.transactionId > a!.transactionId).toBe(true);
+    } finally {
+      if (!first.isCommitted) await first.rollback().execute();
+      await second?.catch(() => {});
+    }
+  });
+
+  it('refuses an append that would sort before earlier events of its stream', async () => {
+    const store = await freshStore('stale');
+    await sql`create table stale.refs (ref text primary key)`.execute(tdb.db);
+    const early = await tdb.db.startTransaction().execute();
+    try {
+      // The caller's transaction writes first (it gets its xid now)…
+      await early.withSchema('stale').insertInto('refs').values({ ref: 'R1' }).execute();
+      // …a younger transaction appends to the stream and commits…
+      await store.append('ledger-s', [entry(1)], { expectedVersion: 'no_stream' });
+      // …so the older one may not append after it.
+      await expect(
+        store.append('ledger-s', [entry(2)], { expectedVersion: 'any', trx: early }),
+      ).rejects.toBeInstanceOf(StaleTransactionError);
+      // Nothing was written by the refused append: the caller can still commit its own rows.
+      await early.commit().execute();
+    } finally {
+      if (!early.isCommitted) await early.rollback().execute();
+    }
+    expect((await store.readStream('ledger-s')).map((e) => e.data)).toEqual([{ amountCents: 1 }]);
+    expect(await store.streamVersion('ledger-s')).toBe(1);
+    // Appending first, then writing its own rows, is always fine.
+    await tdb.db.transaction().execute(async (trx) => {
+      await store.append('ledger-s', [entry(3)], { expectedVersion: 1, trx });
+      await trx.withSchema('stale').insertInto('refs').values({ ref: 'R2' }).execute();
+    });
+    expect(await store.streamVersion('ledger-s')).toBe(2);
   });
 
   it('refuses a limit that is not a positive integer', async () => {

@@ -1,9 +1,11 @@
 import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '@express-quote/testing';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEventStore,
   type EventStore,
   migrateEventStore,
+  notifyChannel,
   type Relay,
   startRelay,
 } from '../src/index.ts';
@@ -53,10 +55,15 @@ describe('relay', () => {
   it('publishes every committed event once, in commit order, woken by the appends', async () => {
     const store = await freshStore('in_order');
     const sink = captureRelay();
-    // A one-minute poll: only the NOTIFY sent by the appends can make this test finish in time.
+    // A one-minute poll: only notifications can make this test finish in time. The appends notify, but an
+    // unrelated transaction elsewhere on the server can keep their events invisible at that moment, so the
+    // probe keeps notifying as later appends would.
     await relay(store, sink.publish, { pollIntervalMs: 60_000 });
     await appendMany(store, 200);
-    await waitFor('200 events published', () => sink.published.length >= 200);
+    await waitFor('200 events published', async () => {
+      await sql`select pg_notify(${notifyChannel('in_order')}, '')`.execute(tdb.db);
+      return sink.published.length >= 200;
+    });
     const all = await everything(store);
     expect(all).toHaveLength(200);
     expect(idsOf(sink.published)).toEqual(idsOf(all));

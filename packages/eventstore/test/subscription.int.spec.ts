@@ -127,8 +127,8 @@ describe('subscription', () => {
     expect(await balances('projection')).toEqual(expectedBalances(await store.readAll(null, 1_000)));
     expect(failed).toBe(true);
     expect(batches.every((b) => b.length <= 50)).toBe(true);
-    // The failed batch was handed over again from its first event.
-    expect(idsOf(batches[1]!)).toEqual(idsOf(batches[0]!));
+    // The failed batch was handed over again from its first event (possibly grown by newly visible events).
+    expect(idsOf(batches[1]!).slice(0, batches[0]!.length)).toEqual(idsOf(batches[0]!));
   });
 
   it('resumes after a restart without applying anything twice', async () => {
@@ -163,6 +163,6 @@ describe('subscription', () => {
     );
     await waitFor('60 events handled', () => seen.length >= 60);
     expect(idsOf(seen)).toEqual(idsOf(await store.readAll(null, 1_000)));
-    expect(await sub.lag()).toBe(0);
+    await waitFor('checkpoint saved after the last batch', async () => (await sub.lag()) === 0);
   });
 });
