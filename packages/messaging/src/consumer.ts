@@ -86,7 +86,7 @@ const OptionsSchema = z.object({
   events: z.array(z.unknown()).min(1, 'at least one accepted event type'),
 });
 
-// Pull requests stay open this long when the stream is idle; closing them on stop() is immediate.
+// Pull requests stay open this long when the stream is idle (stop() closes them after a short settle).
 const FETCH_EXPIRES_MS = 30_000;
 const MAX_ERROR_PAUSE_MS = 5_000;
 const SETTLE_QUIET_MS = 50;
@@ -165,6 +165,17 @@ export const runConsumer = async <D extends EventDefinition>(
     if (stopping && inFlight === 0 && openFetches.size === 0 && reserved === 0) onDrained?.();
   };
 
+  // ack/nak/term/working are writes on the connection; on a closed one they are dropped and JetStream redelivers
+  // after ack_wait. They run from timers (flushAcks, heartbeats) where a throw would crash the process: contain it.
+  const send = (what: 'ack' | 'nak' | 'term' | 'working', msg: JsMsg, delayMs?: number) => {
+    try {
+      if (what === 'nak') msg.nak(delayMs);
+      else msg[what]();
+    } catch (error) {
+      log.warn({ streamSequence: msg.seq, err: (error as Error).message }, `${what} not sent`);
+    }
+  };
+
   // Acks of one event-loop turn leave in one socket write instead of one write each: the write, not the
   // handler, is what a fast consumer spends its time on.
   let acks: JsMsg[] = [];
@@ -173,7 +184,7 @@ export const runConsumer = async <D extends EventDefinition>(
     acksScheduled = false;
     const batch = acks;
     acks = [];
-    for (const m of batch) m.ack();
+    for (const m of batch) send('ack', m);
   };
   const ack = (msg: JsMsg) => {
     acks.push(msg);
@@ -211,7 +222,7 @@ export const runConsumer = async <D extends EventDefinition>(
           { streamSequence: msg.seq, err: (error as Error).message },
           'DLQ rejection record not written; message will be retried',
         );
-        msg.nak(retryDelay(deliveryCount));
+        send('nak', msg, retryDelay(deliveryCount));
         return 'retried';
       }
       log.error(
@@ -219,7 +230,7 @@ export const runConsumer = async <D extends EventDefinition>(
         'DLQ rejection record not written on the last delivery; terminating (the advisory still reaches the DLQ)',
       );
     }
-    msg.term();
+    send('term', msg);
     return 'terminated';
   };
 
@@ -259,7 +270,7 @@ export const runConsumer = async <D extends EventDefinition>(
           deliveryCount,
           working: () => {
             if (entry.done) return;
-            msg.working();
+            send('working', msg);
             entry.touched = performance.now();
           },
           get logger() {
@@ -283,7 +294,9 @@ export const runConsumer = async <D extends EventDefinition>(
             reason = `max deliveries (${deliveryCount}/${maxDeliver}): ${failure.message}`;
             outcome = await reject(msg, deliveryCount, reason, ev);
           } else {
-            msg.nak(
+            send(
+              'nak',
+              msg,
               error instanceof RetryableError && error.delayMs !== undefined
                 ? error.delayMs
                 : retryDelay(deliveryCount),
@@ -313,7 +326,7 @@ export const runConsumer = async <D extends EventDefinition>(
     } catch (error) {
       // The handler's errors are settled above; this is the runner itself failing (a bug): retry the message.
       log.error({ streamSequence: msg.seq, err: (error as Error).message }, 'consumer runner failure');
-      msg.nak(retryDelay(msg.info.deliveryCount));
+      send('nak', msg, retryDelay(msg.info.deliveryCount));
     } finally {
       // Whatever happened, no more heartbeats for this message, and its slot is free.
       entry.done = true;
@@ -350,7 +363,7 @@ export const runConsumer = async <D extends EventDefinition>(
         consecutiveErrors = 0;
         if (stopping) {
           // Received but not started: hand it back now rather than after ack_wait.
-          msg.nak();
+          send('nak', msg);
           continue;
         }
         void handle(msg);
@@ -412,7 +425,7 @@ export const runConsumer = async <D extends EventDefinition>(
     const now = performance.now();
     for (const entry of active) {
       if (now - entry.touched >= ackWaitMs / 2) {
-        entry.msg.working();
+        send('working', entry.msg);
         entry.touched = now;
       }
     }

@@ -1,5 +1,6 @@
 import { defineEvent } from '@express-quote/contracts';
 import { createTestNats, type TestNats, testLogger, waitFor } from '@express-quote/testing';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -9,7 +10,7 @@ import {
   type Publisher,
   runConsumer,
 } from '../src/index.ts';
-import { makeEvent, sleep } from './support.ts';
+import { captureLogs, makeEvent, sleep } from './support.ts';
 
 const schema = z.object({ n: z.number().int() });
 const Burst = defineEvent({ type: 'flow.burst_happened', context: 'notify', schema });
@@ -133,10 +134,13 @@ describe('runConsumer flow control', () => {
       release = resolve;
     });
     const deliveries: { runner: string; count: number }[] = [];
+    // Runner a has a connection of its own, closed while its handler is still stuck.
+    const ncA = await connect({ servers: t.url });
+    const logsA = captureLogs();
     const options = (runner: string) => ({
-      nc: t.nc,
+      nc: runner === 'a' ? ncA : t.nc,
       ns: t.ns,
-      logger: testLogger(runner),
+      logger: runner === 'a' ? logsA.logger : testLogger(runner),
       name: 'stuck',
       context: 'notify' as const,
       filterSubject: Stuck.subject,
@@ -154,6 +158,7 @@ describe('runConsumer flow control', () => {
     await publisher.publish(makeEvent(Stuck, { n: 1 }));
     await waitFor('a stuck on it', () => deliveries.length === 1);
     await a.stop({ timeoutMs: 200 });
+    await ncA.close();
     // Without heartbeats from a stopped runner the message comes back after ack_wait, to the next runner.
     const b = await runConsumer(options('b'));
     await waitFor('b got it', () => deliveries.some((d) => d.runner === 'b'), { timeoutMs: 10_000 });
@@ -161,7 +166,11 @@ describe('runConsumer flow control', () => {
       { runner: 'a', count: 1 },
       { runner: 'b', count: 2 },
     ]);
+    // The stuck handler finally returns on a closed connection: its ack goes nowhere, without an error.
     release();
+    await waitFor('the late handler settled', () =>
+      logsA.lines.some((l) => l.msg === 'message handled' && l.outcome === 'acked'),
+    );
     await b.stop();
   });
 });
