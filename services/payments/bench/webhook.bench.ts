@@ -6,7 +6,7 @@
  * cannot hide the queueing it causes. Own namespace and database, removed at the end.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvent, PaymentCompleted } from '@express-quote/contracts';
 import { createTestDatabase, createTestNats, freePort, startStack, testLogger } from '@express-quote/testing';
@@ -90,6 +90,7 @@ export async function run(): Promise<Row[]> {
     const latencies: number[] = [];
     let errors = 0;
     const intervalMs = 1000 / RATE_PER_SECOND;
+    const loadBefore = loadavg()[0] ?? 0;
     const start = performance.now();
     const inFlight: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
@@ -170,6 +171,12 @@ export async function run(): Promise<Row[]> {
         note: 'same run',
       },
       { name: 'bare JetStream publish+ack p99', value: round(percentile(rtts, 99)), unit: 'ms' },
+      {
+        name: 'machine load average (1 min)',
+        value: Math.round(loadBefore * 100) / 100,
+        unit: 'runnable',
+        note: 'when the load started; above the core count, latencies measure the machine, not the gateway',
+      },
     ];
   } finally {
     await agent.close();

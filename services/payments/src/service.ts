@@ -48,7 +48,13 @@ export const startPaymentsService = async ({
 
   const db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger });
   const migration = startSchemaMigration(db, logger);
-  const log = createStripeEventLog(db);
+  const markDb = createDatabase({
+    url: config.DATABASE_URL,
+    poolMax: Math.max(2, Math.ceil(config.DATABASE_POOL_MAX / 2)),
+    logger,
+    synchronousCommit: false,
+  });
+  const log = createStripeEventLog(db, markDb);
   const metrics = createPaymentsMetrics(registry, () => log.countUnpublished());
 
   const nc = await connectNats({ servers: config.NATS_URL, name: 'payments', logger });
@@ -113,6 +119,7 @@ export const startPaymentsService = async ({
         // Draining needs the server; with NATS down there is nothing in flight to flush anyway.
         if (natsConnected()) await nc.drain();
         else await nc.close();
+        await markDb.destroy();
         await db.destroy();
       })();
       return stopped;

@@ -29,7 +29,14 @@ export interface StripeEventLog {
   countUnpublished(): Promise<number>;
 }
 
-export const createStripeEventLog = (db: Kysely<PaymentsDatabase>): StripeEventLog => ({
+/**
+ * `markDb` may be a pool without synchronous commit: losing a published mark in a Postgres crash only makes the
+ * relay publish the row again, under the same msgID. The record itself always waits for the disk.
+ */
+export const createStripeEventLog = (
+  db: Kysely<PaymentsDatabase>,
+  markDb: Kysely<PaymentsDatabase> = db,
+): StripeEventLog => ({
   async record(event) {
     const inserted = await db
       .insertInto(TABLE)
@@ -47,7 +54,7 @@ export const createStripeEventLog = (db: Kysely<PaymentsDatabase>): StripeEventL
     return inserted !== undefined;
   },
 
-  async markPublished(id, executor = db) {
+  async markPublished(id, executor = markDb) {
     await executor
       .updateTable(TABLE)
       .set({ published_at: sql<Date>`clock_timestamp()` })

@@ -51,6 +51,8 @@ export const startStripeEventRelay = (options: StripeEventRelayOptions): StripeE
       const { rows } = await sql<{ locked: boolean }>`
         select pg_try_advisory_xact_lock(hashtextextended(${RELAY_LOCK}, 0)) as locked`.execute(trx);
       if (!rows[0]?.locked) return 0;
+      // The marks may be lost in a Postgres crash without harm (republished under the same msgID).
+      await sql`set local synchronous_commit = off`.execute(trx);
       const due = await log.unpublished(batchSize, options.graceMs, trx);
       let count = 0;
       for (const row of due) {

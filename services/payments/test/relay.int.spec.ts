@@ -1,6 +1,6 @@
 import { createEvent, type Envelope, PaymentCompleted } from '@express-quote/contracts';
 import { createTestDatabase, type TestDatabase, testLogger } from '@express-quote/testing';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type PaymentsDatabase } from '../src/database.ts';
@@ -138,5 +138,25 @@ describe('stripe event relay', () => {
     relays.push(relay);
     expect(await relay.runOnce()).toBe(0);
     expect(published).toEqual([]);
+  });
+});
+
+describe('database pools', () => {
+  it('records with synchronous commit (the 200 to Stripe promises durability); marks may skip the disk flush', async () => {
+    const setting = async (kysely: Kysely<PaymentsDatabase>) =>
+      (await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(kysely)).rows[0]
+        ?.synchronous_commit;
+    const markDb = createDatabase({
+      url: database.url,
+      poolMax: 1,
+      logger: testLogger(),
+      synchronousCommit: false,
+    });
+    try {
+      expect(await setting(db)).toBe('on');
+      expect(await setting(markDb)).toBe('off');
+    } finally {
+      await markDb.destroy();
+    }
   });
 });
