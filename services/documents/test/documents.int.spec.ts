@@ -205,7 +205,7 @@ describe('documents service (real NATS and Postgres)', () => {
     });
     expect(bySource.get(invalid.id)!.data.reason).toMatch(/invalid booking\.confirmed data: customer\.email/);
     expect(bySource.get(inconsistent.id)!.data.reason).toBe(
-      'inconsistent booking.confirmed: price lines add up to 124245 cents but price.totalCents is 1',
+      'inconsistent booking.confirmed: price lines add up to 137214 cents but price.totalCents is 1',
     );
 
     const consumer = 'documents-booking-confirmed';
@@ -227,7 +227,7 @@ describe('documents service (real NATS and Postgres)', () => {
       const entries = (await listDeadLetters(tn.jsm, tn.ns)).filter((d) => d.consumer === consumer);
       return entries.length === 2 && entries;
     });
-    expect(dead.map((d) => d.reason).join('\n')).toContain('price lines add up to 124245 cents');
+    expect(dead.map((d) => d.reason).join('\n')).toContain('price lines add up to 137214 cents');
   });
 
   describe('GET /api/documents/<key> (signed links)', () => {

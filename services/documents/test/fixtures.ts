@@ -55,25 +55,40 @@ export const bookingData = (overrides: Partial<DataOf<typeof BookingConfirmed>> 
       delivery: { street: '5 place Bellecour', postcode: '69002', city: 'Lyon', country: 'FR' },
     },
     customer,
+    // As the booking service prices: lines before VAT, the VAT stated once, the insurance outside VAT.
     price: {
       lines: [
-        { code: 'BASE', label: 'Déménagement 20 m³ Paris → Lyon', amountCents: 98_000 },
-        { code: 'FLOORS', label: 'Étages sans ascenseur (3e)', amountCents: 9_000 },
+        { code: 'BASE', label: 'Forfait déménagement Paris → Lyon', amountCents: 45_000 },
+        { code: 'VOLUME', label: 'Volume : 20 m³ × 25,00 €', amountCents: 50_000 },
+        { code: 'FLOORS', label: 'Étages sans ascenseur : 3 × 15,00 €', amountCents: 4_500 },
         { code: 'PACKING', label: 'Emballage des cartons fragiles', amountCents: 12_345 },
-        { code: 'INSURANCE', label: 'Assurance tous risques', amountCents: 4_900 },
+        { code: 'VAT', label: 'TVA 20 %', amountCents: 22_369 },
+        { code: 'INSURANCE', label: 'Assurance (exonérée de TVA)', amountCents: 3_000 },
       ],
-      totalCents: 124_245,
+      totalCents: 137_214,
       currency: 'EUR' as const,
       vatRatePercent: 20,
     },
-    insurance: { wanted: true, amountCents: 4_900 },
-    amountPaidCents: 124_245,
+    insurance: { wanted: true, amountCents: 3_000 },
+    amountPaidCents: 137_214,
     currency: 'EUR' as const,
     urgent: false,
     trigger: 'PAYMENT_COMPLETED' as const,
     confirmedAt: '2026-03-02T10:15:00.000Z',
     ...overrides,
   } satisfies DataOf<typeof BookingConfirmed>;
+};
+
+/** The other price shape a BookingConfirmed may carry: lines that include VAT, no VAT line. */
+export const ttcLinesPrice = {
+  lines: [
+    { code: 'BASE', label: 'Déménagement 20 m³', amountCents: 98_000 },
+    { code: 'FLOORS', label: 'Étages sans ascenseur (3e)', amountCents: 9_000 },
+    { code: 'PACKING', label: 'Emballage des cartons fragiles', amountCents: 12_345 },
+  ],
+  totalCents: 119_345,
+  currency: 'EUR' as const,
+  vatRatePercent: 20,
 };
 
 export const bookingConfirmed = (

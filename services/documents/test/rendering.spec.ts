@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cacheStandardFontMetrics } from '../src/rendering/font-metrics-cache.ts';
 import type { RenderJob } from '../src/rendering/render-job.ts';
 import { renderDocument } from '../src/rendering/render-pdf.ts';
-import { bookingData, company, customer, pickupStreet, proposalData } from './fixtures.ts';
+import { bookingData, company, customer, pickupStreet, proposalData, ttcLinesPrice } from './fixtures.ts';
 import { pdfInfo, pdfText } from './pdf-text.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -35,12 +35,15 @@ describe('rendered PDFs', () => {
       'Créneau 09:00 – 13:00',
       'Adresse de départ 27 avenue des Gobelins 75013 Paris',
       "Adresse d'arrivée 5 place Bellecour 69002 Lyon",
-      'Déménagement 20 m³ Paris -> Lyon 980,00 €',
-      'Étages sans ascenseur (3e) 90,00 €',
+      'Désignation Montant',
+      'Forfait déménagement Paris -> Lyon 450,00 €',
+      'Volume : 20 m³ × 25,00 € 500,00 €',
+      'Étages sans ascenseur : 3 × 15,00 € 45,00 €',
       'Emballage des cartons fragiles 123,45 €',
-      'Assurance tous risques 49,00 €',
-      'Total TTC 1 242,45 €',
-      'Montant payé 1 242,45 €',
+      'TVA 20 % 223,69 €',
+      'Assurance (exonérée de TVA) 30,00 €',
+      'Total TTC 1 372,14 €',
+      'Montant payé 1 372,14 €',
       'SIRET 123 456 789 00012',
       'TVA FR12123456789',
       'Page 1 / 1',
@@ -59,27 +62,53 @@ describe('rendered PDFs', () => {
       'N° TVA intracommunautaire : FR12123456789',
       'Client Jérôme Dufresne-Lévêque 27 avenue des Gobelins 75013 Paris',
       'Désignation Montant HT TVA 20 % Montant TTC',
-      // 98 000 + 9 000 + 12 345 + 4 900 = 124 245 TTC → HT 103 538 (rounded exact), VAT 20 707.
-      'Déménagement 20 m³ Paris -> Lyon 816,67 € 163,33 € 980,00 €',
-      'Étages sans ascenseur (3e) 75,00 € 15,00 € 90,00 €',
-      'Emballage des cartons fragiles 102,88 € 20,57 € 123,45 €',
-      'Assurance tous risques 40,83 € 8,17 € 49,00 €',
-      'Total HT 1 035,38 €',
-      'TVA (20 %) 207,07 €',
-      'Total TTC 1 242,45 €',
-      'Facture acquittée le 02/03/2026 par carte bancaire – montant réglé : 1 242,45 €.',
+      'Forfait déménagement Paris -> Lyon 450,00 € 90,00 € 540,00 €',
+      'Volume : 20 m³ × 25,00 € 500,00 € 100,00 € 600,00 €',
+      'Étages sans ascenseur : 3 × 15,00 € 45,00 € 9,00 € 54,00 €',
+      'Emballage des cartons fragiles 123,45 € 24,69 € 148,14 €',
+      'Assurance (exonérée de TVA) * 30,00 € Exonérée 30,00 €',
+      'Total HT 1 148,45 €',
+      'TVA 20 % sur 1 118,45 € 223,69 €',
+      'Total TTC 1 372,14 €',
+      'Facture acquittée le 02/03/2026 par carte bancaire – montant réglé : 1 372,14 €.',
+      '* Exonéré de TVA (opérations d’assurance, article 261 C du CGI) : 30,00 €.',
     ]) {
       expect(text).toContain(expected);
     }
+    // The price's own VAT line is not an invoice line.
+    expect(text).not.toContain('TVA 20 % 223,69 € 44,74 €');
     expect(text).not.toContain('Reste dû');
+  });
+
+  it('INVOICE: a price whose lines include VAT is split into HT + VAT to the cent', async () => {
+    const { text } = await pdfText(
+      await render({
+        kind: 'INVOICE',
+        booking: bookingData({ price: ttcLinesPrice, amountPaidCents: 119_345 }),
+        invoiceNumber: 'FA-2026-000043',
+      }),
+    );
+    for (const expected of [
+      // 98 000 + 9 000 + 12 345 = 119 345 TTC → HT 99 454 (rounded exact value), VAT 19 891. Exact line HT:
+      // 816,666…, 75, 102,875: the floors miss one cent, which goes to the line that lost the most (the first).
+      'Déménagement 20 m³ 816,67 € 163,33 € 980,00 €',
+      'Étages sans ascenseur (3e) 75,00 € 15,00 € 90,00 €',
+      'Emballage des cartons fragiles 102,87 € 20,58 € 123,45 €',
+      'Total HT 994,54 €',
+      'TVA (20 %) 198,91 €',
+      'Total TTC 1 193,45 €',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain('Exonéré');
   });
 
   it('INVOICE: a short payment shows what is still due', async () => {
     const { text } = await pdfText(
-      await render({ ...jobs.INVOICE, booking: bookingData({ amountPaidCents: 120_000 }) } as RenderJob),
+      await render({ ...jobs.INVOICE, booking: bookingData({ amountPaidCents: 130_000 }) } as RenderJob),
     );
-    expect(text).toContain('montant réglé : 1 200,00 €.');
-    expect(text).toContain('Reste dû : 42,45 €.');
+    expect(text).toContain('montant réglé : 1 300,00 €.');
+    expect(text).toContain('Reste dû : 72,14 €.');
   });
 
   it('CUSTOMER_DETAILS: the full customer data and the booking details, marked internal', async () => {
@@ -95,7 +124,7 @@ describe('rendered PDFs', () => {
       `Identifiant client ${customer.customerId}`,
       `Identifiant réservation ${booking.bookingId}`,
       `Session Stripe ${booking.checkoutSessionId}`,
-      'Assurance Souscrite (49,00 €)',
+      'Assurance Souscrite (30,00 €)',
       'Écart de paiement Aucun',
       pickupStreet,
     ]) {
@@ -164,14 +193,14 @@ describe('rendered PDFs', () => {
           price: {
             ...booking.price,
             lines: [
-              { code: 'X', label: 'Prestation spéciale «\u00a0à l’étage\u00a0» œuvre', amountCents: 124_245 },
+              { code: 'X', label: 'Prestation spéciale «\u00a0à l’étage\u00a0» œuvre', amountCents: 137_214 },
             ],
           },
         }),
       }),
     );
     expect(text).toContain('Bonjour Gaëlle Çœur-Ñúñez');
-    expect(text).toContain('Prestation spéciale « à l’étage » œuvre 1 242,45 €');
+    expect(text).toContain('Prestation spéciale « à l’étage » œuvre 1 372,14 €');
   });
 
   it('brings names outside WinAnsi into it instead of printing garbage', async () => {

@@ -41,12 +41,18 @@ describe('vatBreakdown: HT + VAT = TTC to the cent', () => {
     [1_100, 10, 1_000, 100],
     [4_321, 0, 4_321, 0],
     [0, 20, 0, 0],
-  ])('TTC %i at %d %% → HT %i + VAT %i', (ttc, rate, ht, vat) => {
+  ])('TTC %i at %s percent → HT %i + VAT %i', (ttc, rate, ht, vat) => {
     const result = vatBreakdown([{ label: 'Prestation', amountCents: ttc }], rate);
     expect(result.totalHtCents).toBe(ht);
     expect(result.totalVatCents).toBe(vat);
     expect(result.totalHtCents + result.totalVatCents).toBe(ttc);
-    expect(result.lines[0]).toEqual({ label: 'Prestation', htCents: ht, vatCents: vat, ttcCents: ttc });
+    expect(result.lines[0]).toEqual({
+      label: 'Prestation',
+      htCents: ht,
+      vatCents: vat,
+      ttcCents: ttc,
+      vatExempt: false,
+    });
   });
 
   it.each([
@@ -56,7 +62,7 @@ describe('vatBreakdown: HT + VAT = TTC to the cent', () => {
     [[999, 1_001, 17, 5_000_000], 5.5],
     [[10_000, -1_500, 250], 20],
     [[7, 13, 19, 23, 29, 31], 10],
-  ])('lines %j at %d %%: every line and the totals add up exactly', (amounts, rate) => {
+  ])('lines %j at %s percent: every line and the totals add up exactly', (amounts, rate) => {
     const result = vatBreakdown(
       amounts.map((amountCents, i) => ({ label: `Ligne ${i + 1}`, amountCents })),
       rate,

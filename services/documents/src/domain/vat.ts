@@ -1,26 +1,30 @@
 /**
- * Splits amounts that include VAT (TTC, as carried by events) into HT + VAT to the cent. The total HT is the
- * rounded (half up) exact value of TTC / (1 + rate); line HT amounts are allocated from it with the largest
- * remainder method, so every line and every total satisfies HT + VAT = TTC exactly and the lines add up to the
- * totals (the rounding of each line separately would not).
+ * VAT arithmetic of an invoice, in integer cents. Whatever the input shape, every line and every total satisfies
+ * HT + VAT = TTC exactly and the lines add up to the totals: totals are computed (or taken) first, then spread over
+ * the lines with the largest remainder method (rounding each line separately would not add up).
  */
 export interface TaxedLine {
   label: string;
   htCents: number;
   vatCents: number;
   ttcCents: number;
+  /** Outside the scope of VAT (insurance premiums, art. 261 C CGI): HT = TTC. */
+  vatExempt: boolean;
 }
 
 export interface VatBreakdown {
   lines: TaxedLine[];
+  /** Every line before VAT, exempt ones included. */
   totalHtCents: number;
   totalVatCents: number;
   totalTtcCents: number;
+  /** Part of the totals outside the scope of VAT. */
+  exemptCents: number;
   vatRatePercent: number;
 }
 
 /** Rate in hundredths of a percent (20 % → 2000, 5.5 % → 550) so that all arithmetic stays in integers. */
-const rateInBasisPoints = (percent: number): number => {
+export const rateInBasisPoints = (percent: number): number => {
   const bp = Math.round(percent * 100);
   if (percent < 0 || Math.abs(bp - percent * 100) > 1e-6) {
     throw new RangeError(
@@ -52,44 +56,114 @@ const roundedDivision = (dividend: number, divisor: number): number => {
   return sign * (remainder * 2 >= divisor ? quotient + 1 : quotient);
 };
 
-export const vatBreakdown = (
-  lines: ReadonlyArray<{ label: string; amountCents: number }>,
-  vatRatePercent: number,
-): VatBreakdown => {
-  const bp = rateInBasisPoints(vatRatePercent);
-  const divisor = 10_000 + bp;
+/** Integers near `total × weight / Σ weights` that add up to `total` exactly (Σ weights must be positive). */
+export const allocate = (total: number, weights: readonly number[]): number[] => {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0) throw new RangeError('cannot allocate over weights that do not add up to a positive amount');
+  const shares = weights.map((w, index) => ({ index, ...floorDivision(total * w, sum) }));
+  let missing = total - shares.reduce((acc, s) => acc + s.quotient, 0);
+  // Floors lose less than one unit per share, so 0 <= missing < shares: those units go to the shares that lost
+  // the most (ties: first share first, so the result is deterministic).
+  const result = shares.map((s) => s.quotient);
+  for (const share of [...shares].sort((a, b) => b.remainder - a.remainder || a.index - b.index)) {
+    if (missing <= 0) break;
+    result[share.index] = (result[share.index] ?? 0) + 1;
+    missing -= 1;
+  }
+  return result;
+};
+
+const assertCents = (lines: ReadonlyArray<{ label: string; amountCents: number }>) => {
   for (const line of lines) {
     if (!Number.isSafeInteger(line.amountCents)) {
       throw new RangeError(`line "${line.label}" must be integer cents, got ${line.amountCents}`);
     }
   }
+};
+
+/** Lines whose amounts include VAT (TTC): the total HT is the rounded (half up) exact value of TTC / (1 + rate). */
+export const vatBreakdown = (
+  lines: ReadonlyArray<{ label: string; amountCents: number }>,
+  vatRatePercent: number,
+): VatBreakdown => {
+  const divisor = 10_000 + rateInBasisPoints(vatRatePercent);
+  assertCents(lines);
   const totalTtcCents = lines.reduce((sum, l) => sum + l.amountCents, 0);
   const totalHtCents = roundedDivision(totalTtcCents * 10_000, divisor);
-
+  // Floors of each line's exact HT lose less than a cent each; the missing cents go to the lines that lost the
+  // most (ties: first line first), so every line stays within a cent of its exact value.
   const shares = lines.map((line, index) => ({
     index,
     ...floorDivision(line.amountCents * 10_000, divisor),
   }));
-  let missing = totalHtCents - shares.reduce((sum, s) => sum + s.quotient, 0);
-  // The floors lose less than one cent per line, so 0 <= missing <= lines.length; hand those cents to the
-  // lines that lost the most (ties: first line first, so the result is deterministic).
-  const byRemainder = [...shares].sort((a, b) => b.remainder - a.remainder || a.index - b.index);
-  const htByIndex = shares.map((s) => s.quotient);
-  for (const share of byRemainder) {
+  let missing = totalHtCents - shares.reduce((sum, sh) => sum + sh.quotient, 0);
+  const ht = shares.map((sh) => sh.quotient);
+  for (const share of [...shares].sort((a, b) => b.remainder - a.remainder || a.index - b.index)) {
     if (missing <= 0) break;
-    htByIndex[share.index] = (htByIndex[share.index] ?? 0) + 1;
+    ht[share.index] = (ht[share.index] ?? 0) + 1;
     missing -= 1;
   }
-
-  const taxed = lines.map((line, i) => {
-    const htCents = htByIndex[i] ?? 0;
-    return { label: line.label, htCents, vatCents: line.amountCents - htCents, ttcCents: line.amountCents };
-  });
+  const taxed = lines.map((line, i) => ({
+    label: line.label,
+    htCents: ht[i] ?? 0,
+    vatCents: line.amountCents - (ht[i] ?? 0),
+    ttcCents: line.amountCents,
+    vatExempt: false,
+  }));
   return {
     lines: taxed,
-    totalHtCents,
-    totalVatCents: totalTtcCents - totalHtCents,
+    totalHtCents: taxed.reduce((sum, l) => sum + l.htCents, 0),
+    totalVatCents: taxed.reduce((sum, l) => sum + l.vatCents, 0),
     totalTtcCents,
+    exemptCents: 0,
     vatRatePercent,
+  };
+};
+
+/**
+ * Lines before VAT (HT) with the VAT amount stated once for all of them (one rounding on the whole net amount, as
+ * the booking service prices), plus lines outside the scope of VAT. The stated VAT is spread over the taxable lines
+ * in proportion to their HT amounts, so each line shows its own HT + VAT = TTC.
+ */
+export const vatBreakdownFromNet = (input: {
+  taxable: ReadonlyArray<{ label: string; amountCents: number }>;
+  exempt: ReadonlyArray<{ label: string; amountCents: number }>;
+  vatCents: number;
+  vatRatePercent: number;
+}): VatBreakdown => {
+  rateInBasisPoints(input.vatRatePercent);
+  assertCents([...input.taxable, ...input.exempt, { label: 'TVA', amountCents: input.vatCents }]);
+  const netCents = input.taxable.reduce((sum, l) => sum + l.amountCents, 0);
+  const vatShares =
+    input.vatCents === 0
+      ? input.taxable.map(() => 0)
+      : allocate(
+          input.vatCents,
+          input.taxable.map((l) => l.amountCents),
+        );
+  const lines: TaxedLine[] = [
+    ...input.taxable.map((line, i) => ({
+      label: line.label,
+      htCents: line.amountCents,
+      vatCents: vatShares[i] ?? 0,
+      ttcCents: line.amountCents + (vatShares[i] ?? 0),
+      vatExempt: false,
+    })),
+    ...input.exempt.map((line) => ({
+      label: line.label,
+      htCents: line.amountCents,
+      vatCents: 0,
+      ttcCents: line.amountCents,
+      vatExempt: true,
+    })),
+  ];
+  const exemptCents = input.exempt.reduce((sum, l) => sum + l.amountCents, 0);
+  return {
+    lines,
+    totalHtCents: netCents + exemptCents,
+    totalVatCents: input.vatCents,
+    totalTtcCents: netCents + exemptCents + input.vatCents,
+    exemptCents,
+    vatRatePercent: input.vatRatePercent,
   };
 };

@@ -20,13 +20,13 @@ import {
   urgentNotice,
 } from './layout.ts';
 
-/** Price lines as the customer saw them at checkout (TTC), then the total and what was paid. */
+/** Price lines as the customer saw them at checkout, then the total (TTC) and what was paid. */
 export const priceTable = (booking: BookingData): Content => {
   const right = (text: string, extra: object = {}): TableCell => ({ text, alignment: 'right', ...extra });
   const body: TableCell[][] = [
     [
       { text: 'Désignation', style: 'tableHeader' },
-      { text: 'Montant TTC', style: 'tableHeader', alignment: 'right' },
+      { text: 'Montant', style: 'tableHeader', alignment: 'right' },
     ],
     ...booking.price.lines.map((line): TableCell[] => [line.label, right(formatEuros(line.amountCents))]),
     [{ text: 'Total TTC', bold: true }, right(formatEuros(booking.price.totalCents), { bold: true })],

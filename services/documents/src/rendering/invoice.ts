@@ -53,9 +53,9 @@ const linesTable = (invoice: InvoiceModel): Content => {
           { text: 'Montant TTC', style: 'tableHeader', alignment: 'right' },
         ],
         ...invoice.breakdown.lines.map((line): TableCell[] => [
-          line.label,
+          line.vatExempt ? `${line.label} *` : line.label,
           right(formatEuros(line.htCents)),
-          right(formatEuros(line.vatCents)),
+          right(line.vatExempt ? 'Exonérée' : formatEuros(line.vatCents)),
           right(formatEuros(line.ttcCents)),
         ]),
       ],
@@ -68,13 +68,15 @@ const totalsTable = (invoice: InvoiceModel): Content => ({
   columns: [
     { width: '*', text: '' },
     {
-      width: 230,
+      width: 260,
       table: {
         widths: ['*', 90],
         body: [
           ['Total HT', right(formatEuros(invoice.breakdown.totalHtCents))],
           [
-            `TVA (${formatPercent(invoice.breakdown.vatRatePercent)})`,
+            invoice.breakdown.exemptCents !== 0
+              ? `TVA ${formatPercent(invoice.breakdown.vatRatePercent)} sur ${formatEuros(invoice.breakdown.totalHtCents - invoice.breakdown.exemptCents)}`
+              : `TVA (${formatPercent(invoice.breakdown.vatRatePercent)})`,
             right(formatEuros(invoice.breakdown.totalVatCents)),
           ],
           [
@@ -125,6 +127,15 @@ export const invoiceDocument = (
       linesTable(invoice),
       totalsTable(invoice),
       ...paymentMention(invoice),
+      ...(invoice.breakdown.exemptCents !== 0
+        ? [
+            {
+              text: `* Exonéré de TVA (opérations d’assurance, article 261 C du CGI) : ${formatEuros(invoice.breakdown.exemptCents)}.`,
+              style: 'small',
+              margin: [0, 12, 0, 0],
+            } satisfies Content,
+          ]
+        : []),
       {
         text: [
           'Pas d’escompte pour paiement anticipé. ',
