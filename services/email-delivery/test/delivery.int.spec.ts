@@ -3,6 +3,7 @@ import { waitFor } from '@express-quote/testing';
 import { sql } from 'kysely';
 import { Registry as PromRegistry, type Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmailDeliveryService } from '../src/service.ts';
 import { TEMPLATE_SAMPLES } from './fixtures/template-data.ts';
 import {
   createHarness,
@@ -23,11 +24,12 @@ const metricValue = async (registry: Registry, name: string, labels: Record<stri
 
 describe('email-delivery against a real SMTP server (sink), NATS and Postgres', () => {
   let h: Harness;
+  let service: EmailDeliveryService;
   const registry = new PromRegistry();
 
   beforeAll(async () => {
     h = await createHarness();
-    await h.start({ EMAIL_MAX_DELIVER: '4' }, registry);
+    service = await h.start({ EMAIL_MAX_DELIVER: '4' }, registry);
   });
   afterAll(async () => {
     await h?.cleanup();
@@ -224,6 +226,15 @@ describe('email-delivery against a real SMTP server (sink), NATS and Postgres', 
     expect(sent.data.attempt).toBe(1);
     expect(h.sink.messages({ to: command.recipient.email! })).toHaveLength(1);
     expect(await deliveryRow(command.notificationId)).toMatchObject({ status: 'SENT', attempts: 1 });
+  });
+
+  it('answers health, readiness and metrics over HTTP', async () => {
+    expect((await service.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    const ready = await service.app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', checks: { nats: 'ok', postgres: 'ok' } });
+    const metrics = await service.app.inject({ url: '/metrics' });
+    expect(metrics.body).toContain('eq_provider_circuit_state{provider="smtp"} 0');
   });
 
   it('exposes per channel and provider metrics', async () => {
