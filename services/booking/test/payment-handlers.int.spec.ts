@@ -193,6 +193,45 @@ describe('payment.completed handler against Postgres', () => {
     expect(confirmed.data).toMatchObject({ customer: { phone: '+33622222222' } });
   });
 
+  it('books a returning customer from several checkouts at once, each update on top of the last', async () => {
+    const first = await requestQuote();
+    await handlePaymentCompleted(
+      paymentCompleted({
+        temporaryId: first.temporaryId,
+        amountCents: first.totalCents,
+        customer: customer('busy@example.fr', '0600000000'),
+      }),
+      deps,
+      log,
+    );
+    const quotes = [await requestQuote(), await requestQuote(), await requestQuote(), await requestQuote()];
+    const outcomes = await Promise.all(
+      quotes.map((q, i) =>
+        handlePaymentCompleted(
+          paymentCompleted({
+            temporaryId: q.temporaryId,
+            amountCents: q.totalCents,
+            customer: customer('busy@example.fr', `060000000${i + 1}`),
+          }),
+          deps,
+          log,
+        ),
+      ),
+    );
+    expect(outcomes.map((o) => o.kind)).toEqual(['booked', 'booked', 'booked', 'booked']);
+    const { rows } = await sql<{ customer_id: string }>`
+      select customer_id from booking.customers_by_email where email = 'busy@example.fr'`.execute(tdb.db);
+    const history = await store.readStream(`customer-${rows[0]!.customer_id}`);
+    expect(history.map((e) => e.type)).toEqual([
+      'customer.registered',
+      'customer.details_updated',
+      'customer.details_updated',
+      'customer.details_updated',
+      'customer.details_updated',
+    ]);
+    expect(history.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('numbers bookings per year on the Paris calendar', async () => {
     const newYearsEve = { ...deps, clock: () => new Date('2030-12-31T22:59:00.000Z') };
     const newYear = { ...deps, clock: () => new Date('2030-12-31T23:01:00.000Z') };

@@ -9,7 +9,12 @@ import {
   type Price,
   parseEvent,
 } from '@express-quote/contracts';
-import { ConcurrencyError, DuplicateEventError, foldEvents } from '@express-quote/eventstore';
+import {
+  ConcurrencyError,
+  DuplicateEventError,
+  foldEvents,
+  StaleTransactionError,
+} from '@express-quote/eventstore';
 import { RetryableError } from '@express-quote/messaging';
 import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
@@ -383,7 +388,13 @@ export const handlePaymentCompleted = async (
     } catch (error) {
       // Our event ids derive from the cause: they are already stored, so this payment was handled.
       if (error instanceof DuplicateEventError) return { kind: 'duplicate' };
-      const contended = error instanceof ConcurrencyError || error instanceof CustomerRegisteredMeanwhile;
+      // Someone appended to one of our streams (or registered the e-mail) since we read: plan again. The
+      // transaction writes the checkout row before appending, so an append that committed in between can also
+      // surface as StaleTransactionError.
+      const contended =
+        error instanceof ConcurrencyError ||
+        error instanceof StaleTransactionError ||
+        error instanceof CustomerRegisteredMeanwhile;
       if (!contended) throw error;
       if (attempt >= MAX_ATTEMPTS) {
         throw new RetryableError(`checkout ${sessionId}: still contended after ${attempt} attempts`, {
