@@ -33,6 +33,9 @@ describe('rendered PDFs', () => {
       'Prestation Déménagement',
       'Date Samedi 14 mars 2026',
       'Créneau 09:00 – 13:00',
+      'Volume 20 m³',
+      'Distance estimée 465 km',
+      'Options Emballage, 3 étage(s) sans ascenseur au départ',
       'Adresse de départ 27 avenue des Gobelins 75013 Paris',
       "Adresse d'arrivée 5 place Bellecour 69002 Lyon",
       'Désignation Montant',
@@ -50,6 +53,17 @@ describe('rendered PDFs', () => {
     ]) {
       expect(text).toContain(expected);
     }
+  });
+
+  it('BOOKING_CONFIRMATION of an older event without the priced details leaves those rows out', async () => {
+    const { text } = await pdfText(
+      await render({
+        kind: 'BOOKING_CONFIRMATION',
+        booking: bookingData({ volumeM3: undefined, distanceKm: undefined, options: undefined }),
+      }),
+    );
+    expect(text).toContain('Créneau 09:00 – 13:00 Assurance Souscrite');
+    expect(text).not.toContain('Distance estimée');
   });
 
   it('INVOICE: number, date, lines HT with VAT 20 %, totals that add up, paid mention', async () => {

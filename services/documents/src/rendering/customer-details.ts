@@ -2,7 +2,14 @@ import type { Content } from 'pdfmake';
 import { formatEuros } from '../domain/money.ts';
 import { formatParisDateTime } from '../domain/paris-time.ts';
 import { priceTable } from './booking-confirmation.ts';
-import { addressRows, type BookingData, scheduleDate, scheduleWindow, serviceLabel } from './booking-text.ts';
+import {
+  addressRows,
+  type BookingData,
+  pricedDetailRows,
+  scheduleDate,
+  scheduleWindow,
+  serviceLabel,
+} from './booking-text.ts';
 import type { CompanyIdentity } from './company.ts';
 import { type DocDefinition, detailsTable, documentShell, sectionTitle } from './layout.ts';
 
@@ -29,6 +36,7 @@ export const customerDetailsDocument = (booking: BookingData, company: CompanyId
       ['Prestation', serviceLabel(booking.serviceType)],
       ['Date', scheduleDate(booking)],
       ['Créneau', scheduleWindow(booking)],
+      ...pricedDetailRows(booking),
       ['Urgente', booking.urgent ? 'Oui (moins de 48 h)' : 'Non'],
       ['Confirmée le', formatParisDateTime(booking.confirmedAt)],
       ['Identifiant réservation', booking.bookingId],
