@@ -5,7 +5,7 @@
  * open-loop (each request leaves at its scheduled time whether or not earlier ones answered), so a slow answer
  * cannot hide the queueing it causes. Own namespace and database, removed at the end.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvent, PaymentCompleted } from '@express-quote/contracts';
@@ -39,6 +39,19 @@ const percentile = (sorted: number[], p: number): number =>
     ? Number.NaN
     : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** CPU time (user + system) consumed so far by a process, from /proc (Linux); null elsewhere. */
+const cpuMs = async (pid: number | undefined): Promise<number | null> => {
+  if (pid === undefined) return null;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+};
 
 const signedRequests = (count: number, tag: string): SignedWebhookRequest[] =>
   Array.from({ length: count }, (_, i) =>
@@ -91,6 +104,8 @@ export async function run(): Promise<Row[]> {
     let errors = 0;
     const intervalMs = 1000 / RATE_PER_SECOND;
     const loadBefore = loadavg()[0] ?? 0;
+    const gatewayPid = stack.services.get('payments')?.process.pid;
+    const cpuBefore = await cpuMs(gatewayPid);
     const start = performance.now();
     const inFlight: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
@@ -113,6 +128,9 @@ export async function run(): Promise<Row[]> {
     }
     await Promise.all(inFlight);
     const elapsedS = (performance.now() - start) / 1000;
+    const cpuAfter = await cpuMs(gatewayPid);
+    const cpuPerRequest =
+      cpuBefore === null || cpuAfter === null ? Number.NaN : (cpuAfter - cpuBefore) / total;
     latencies.sort((a, b) => a - b);
 
     // The floor: one JetStream publish + ack, sequential, on the same server, stream and payload size.
@@ -158,6 +176,12 @@ export async function run(): Promise<Row[]> {
       { name: 'webhook → 200 max', value: round(latencies.at(-1) ?? Number.NaN), unit: 'ms' },
       { name: 'webhook achieved rate', value: Math.round(total / elapsedS), unit: 'req/s' },
       { name: 'webhook non-200 answers', value: errors, unit: 'requests' },
+      {
+        name: 'gateway CPU per webhook',
+        value: round(cpuPerRequest),
+        unit: 'ms',
+        note: 'user+system of the gateway process during the load, 10 ms ticks',
+      },
       {
         name: 'events recorded / published',
         value: Number(counts?.published ?? 0),

@@ -11,8 +11,11 @@ export class InvalidJsonError extends Error {
 }
 
 export interface StripeWebhookVerifier {
-  /** Verifies the signature over the raw bytes and returns the parsed JSON payload. */
-  verify(rawBody: Buffer, signatureHeader: string | string[] | undefined): unknown;
+  /**
+   * Verifies the signature over the raw body and returns the parsed JSON payload. The body is the raw bytes or
+   * their UTF-8 decoding (Stripe's library decodes a Buffer to exactly that string before computing the HMAC).
+   */
+  verify(rawBody: Buffer | string, signatureHeader: string | string[] | undefined): unknown;
 }
 
 export interface StripeWebhookVerifierOptions {

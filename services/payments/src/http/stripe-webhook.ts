@@ -46,9 +46,11 @@ export const stripeWebhookRoutes: FastifyPluginAsync<StripeWebhookRoutesOptions>
       });
     }
 
+    // Decoded once: verified, parsed and stored as this same text (the payload column keeps what Stripe sent).
+    const text = body.toString('utf8');
     let payload: unknown;
     try {
-      payload = verifier.verify(body, request.headers['stripe-signature']);
+      payload = verifier.verify(text, request.headers['stripe-signature']);
     } catch (error) {
       if (error instanceof InvalidJsonError) {
         metrics.webhook('unknown', 'invalid_json');
@@ -75,7 +77,7 @@ export const stripeWebhookRoutes: FastifyPluginAsync<StripeWebhookRoutesOptions>
 
     let outcome: Awaited<ReturnType<StripeEventReceiver['receive']>>;
     try {
-      outcome = await receiver.receive(event, body.toString('utf8'));
+      outcome = await receiver.receive(event, text);
     } catch (error) {
       metrics.webhook(event.type, 'unavailable');
       logger.error(
