@@ -64,7 +64,7 @@ const winAnsiDocument = (doc: DocDefinition): DocDefinition => {
 };
 
 const qrSvg = (url: string): Promise<string> =>
-  QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 0 });
+  QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
 
 export const documentDefinition = async (
   job: RenderJob,
