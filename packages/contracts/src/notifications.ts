@@ -84,6 +84,18 @@ export const NotificationFailed = defineEvent({
   }),
 });
 
+/**
+ * WhatsApp: what Meta said about the conversation the message opened or used (category, billable) and what it
+ * costs by the configured price table. Meta's status webhooks carry the category, not the amount.
+ */
+export const ConversationPricing = z.object({
+  category: z.string().min(1),
+  billable: z.boolean(),
+  pricingModel: z.string().nullable(),
+  costMicros: z.number().int().nonnegative(),
+});
+export type ConversationPricing = z.infer<typeof ConversationPricing>;
+
 export const NotificationDelivered = defineEvent({
   type: 'notification.delivered',
   context: 'notifications',
@@ -92,6 +104,7 @@ export const NotificationDelivered = defineEvent({
     provider: z.string(),
     providerMessageId: z.string(),
     status: z.enum(['delivered', 'read']),
+    pricing: ConversationPricing.nullable().default(null),
   }),
 });
 
@@ -103,5 +116,8 @@ export const NotificationUndelivered = defineEvent({
     provider: z.string(),
     providerMessageId: z.string(),
     reason: z.string(),
+    /** The provider's error code (Twilio 30003, WhatsApp 131026…), when it gave one. */
+    errorCode: z.string().nullable().default(null),
+    pricing: ConversationPricing.nullable().default(null),
   }),
 });
