@@ -13,7 +13,7 @@ import {
   type ExpectedVersion,
   StaleTransactionError,
 } from './errors.ts';
-import { type EventStoreDatabase, storeDb } from './schema.ts';
+import { type EventStoreDatabase, notifyChannel, storeDb } from './schema.ts';
 import type { StoredEvent } from './stored-event.ts';
 
 export interface AppendOptions {
@@ -40,6 +40,8 @@ export interface AppendConfig {
   idleInTransactionTimeoutMs: number | null;
   /** Event types missing from the contracts registry are refused unless this is true. */
   allowUnregisteredTypes: boolean;
+  /** NOTIFY the store's channel on commit. */
+  notify: boolean;
 }
 
 const ExpectedVersionSchema = z.union([
@@ -167,11 +169,13 @@ const appendInTransaction = async (
   // makes an append's xid younger than that of every earlier append to the stream, so the global order keeps
   // each stream's version order. A row lock would not do: it takes an xid before waiting.
   // The timeout: an abandoned transaction holds back pg_snapshot_xmin and so stalls every reader.
+  // The NOTIFY is queued now and delivered by Postgres on commit only, in the same round trip.
   const timeout = config.idleInTransactionTimeoutMs;
   const lockKey = `eventstore-stream:${config.schema}:${streamId}`;
   const { rows: locked } = await sql<{ xid: string | null }>`
     select ${timeout === null ? sql`null` : sql`set_config('idle_in_transaction_session_timeout', ${String(timeout)}, true)`},
       pg_advisory_xact_lock(hashtextextended(${lockKey}, 0)),
+      ${config.notify ? sql`pg_notify(${notifyChannel(config.schema)}, '')` : sql`null`},
       pg_current_xact_id_if_assigned()::text as xid`.execute(trx);
   const db = storeDb(trx, config.schema);
   const earlyXid = locked[0]?.xid;

@@ -29,8 +29,9 @@ export interface ReaderSettings {
   /** Events read per batch. Default 500. */
   batchSize?: number;
   /**
-   * Wait when there is nothing to read. Appends wake the leader at once through LISTEN/NOTIFY; polling is the
-   * fallback for a lost notification. Default 50 ms.
+   * Wait when there is nothing to read. Appends wake the leader at once through LISTEN/NOTIFY (unless the
+   * store was created with notify: false); polling covers the rest, e.g. events a notification arrived for
+   * while an older transaction elsewhere still kept them invisible. Default 50 ms.
    */
   pollIntervalMs?: number;
   /** How often a standby instance tries to become leader. Default 1 000 ms. */

@@ -49,19 +49,6 @@ export const eventStoreMigrations = (schema: string): Record<string, Migration> 
         .addColumn('global_position', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
-      // A statement trigger sends the wake-up in the appending transaction (delivered on commit, coalesced per
-      // transaction by Postgres) without an extra round trip per append.
-      await sql`
-        create function ${sql.id(schema, 'notify_events_appended')}() returns trigger
-        language plpgsql as $$
-        begin
-          perform pg_notify('eventstore_' || tg_table_schema, '');
-          return null;
-        end
-        $$`.execute(db);
-      await sql`
-        create trigger events_appended after insert on ${sql.id(schema, 'events')}
-        for each statement execute function ${sql.id(schema, 'notify_events_appended')}()`.execute(db);
     },
   },
 });

@@ -64,7 +64,7 @@ export const assertSchemaName = (schema: string): string => {
   return schema;
 };
 
-/** The NOTIFY channel the events table's trigger signals on every committed append. */
+/** The channel appends NOTIFY on commit, and readers LISTEN on. */
 export const notifyChannel = (schema: string): string => `eventstore_${assertSchemaName(schema)}`;
 
 // biome-ignore lint/suspicious/noExplicitAny: callers pass their own typed Kysely (or a transaction of it)

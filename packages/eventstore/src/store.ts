@@ -17,6 +17,14 @@ export interface EventStoreOptions {
   idleInTransactionTimeoutMs?: number | null;
   /** Accept event types missing from the contracts registry (tests and tools only). Default false. */
   allowUnregisteredTypes?: boolean;
+  /**
+   * NOTIFY the store's channel in every append transaction, so the relay and subscriptions wake at once
+   * instead of at their next poll. Default true. The price: Postgres serializes the commits of notifying
+   * transactions (a global lock from pre-commit to the end of the WAL flush); measured here at concurrency 8,
+   * about 40 % fewer appends per second. Turn it off where append throughput matters more than the
+   * poll interval's latency.
+   */
+  notify?: boolean;
 }
 
 export interface EventStore {
@@ -42,6 +50,7 @@ export const createEventStore = (db: Kysely<any>, options: EventStoreOptions): E
     schema,
     idleInTransactionTimeoutMs: timeout,
     allowUnregisteredTypes: options.allowUnregisteredTypes ?? false,
+    notify: options.notify ?? true,
   };
   return {
     schema,

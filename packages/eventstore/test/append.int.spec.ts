@@ -1,7 +1,16 @@
 import { ContractViolation, createEvent, type Envelope } from '@express-quote/contracts';
+import { waitFor } from '@express-quote/testing';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConcurrencyError, DuplicateEventError, type ExpectedVersion, toEnvelope } from '../src/index.ts';
+import {
+  ConcurrencyError,
+  createEventStore,
+  DuplicateEventError,
+  type ExpectedVersion,
+  notifyChannel,
+  toEnvelope,
+} from '../src/index.ts';
 import {
   dropTestDatabase,
   EntryRecorded,
@@ -278,5 +287,37 @@ describe("the caller's transaction", () => {
       // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
       fx.store.append(newStream(), [entry(1)], { expectedVersion: 'any', trx: fx.tdb.db as any }),
     ).rejects.toThrow(/not a transaction/);
+  });
+});
+
+describe('notifications', () => {
+  it('notifies the store channel when an append commits, not before, unless turned off', async () => {
+    const quiet = createEventStore(fx.tdb.db, { schema: SCHEMA, notify: false });
+    const listener = new pg.Client({ connectionString: fx.tdb.url });
+    await listener.connect();
+    try {
+      const received: string[] = [];
+      listener.on('notification', (n) => received.push(n.channel));
+      await listener.query(`LISTEN ${listener.escapeIdentifier(notifyChannel(SCHEMA))}`);
+      const trx = await fx.tdb.db.startTransaction().execute();
+      await fx.store.append(newStream(), [entry(1), entry(2)], { expectedVersion: 'no_stream', trx });
+      await fx.store.append(newStream(), [entry(3)], { expectedVersion: 'no_stream', trx });
+      // A round trip on the listening session flushes anything already sent to it.
+      await listener.query('select 1');
+      expect(received).toEqual([]);
+      await trx.commit().execute();
+      // One per transaction: Postgres folds identical notifications of a transaction.
+      await waitFor('notification', () => received.length > 0);
+      expect(received).toEqual(['eventstore_ledger']);
+
+      await quiet.append(newStream(), [entry(4)], { expectedVersion: 'no_stream' });
+      await fx.store.append(newStream(), [entry(5)], { expectedVersion: 'no_stream' });
+      // Notifications arrive in commit order: had the quiet append notified, it would be here already.
+      await waitFor('second notification', () => received.length > 1);
+      await listener.query('select 1');
+      expect(received).toEqual(['eventstore_ledger', 'eventstore_ledger']);
+    } finally {
+      await listener.end();
+    }
   });
 });

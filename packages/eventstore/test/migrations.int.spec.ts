@@ -1,8 +1,7 @@
-import { createTestDatabase, type TestDatabase, waitFor } from '@express-quote/testing';
+import { createTestDatabase, type TestDatabase } from '@express-quote/testing';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventStore, migrateEventStore, notifyChannel } from '../src/index.ts';
+import { createEventStore, migrateEventStore } from '../src/index.ts';
 import { dropTestDatabase, entry } from './fixtures.ts';
 
 let tdb: TestDatabase;
@@ -59,27 +58,5 @@ describe('migrateEventStore', () => {
   it('refuses schema names that would need quoting', async () => {
     await expect(migrateEventStore(tdb.db, 'Booking; drop')).rejects.toThrow(/invalid event store schema/);
     expect(() => createEventStore(tdb.db, { schema: '1booking' })).toThrow(/invalid event store schema/);
-  });
-
-  it('notifies its channel when an append commits, not before', async () => {
-    await migrateEventStore(tdb.db, 'notified');
-    const store = createEventStore(tdb.db, { schema: 'notified' });
-    const listener = new pg.Client({ connectionString: tdb.url });
-    await listener.connect();
-    try {
-      const received: string[] = [];
-      listener.on('notification', (n) => received.push(n.channel));
-      await listener.query(`LISTEN ${listener.escapeIdentifier(notifyChannel('notified'))}`);
-      const trx = await tdb.db.startTransaction().execute();
-      await store.append('ledger-1', [entry(1), entry(2)], { expectedVersion: 'no_stream', trx });
-      // A round trip on the listening session flushes anything already sent to it.
-      await listener.query('select 1');
-      expect(received).toEqual([]);
-      await trx.commit().execute();
-      await waitFor('notification', () => received.length > 0);
-      expect(received).toEqual(['eventstore_notified']);
-    } finally {
-      await listener.end();
-    }
   });
 });

@@ -75,6 +75,16 @@ describe('relay', () => {
     }
   });
 
+  it('finds events by polling when appends do not notify', async () => {
+    await freshStore('polling');
+    const quiet = createEventStore(tdb.db, { schema: 'polling', notify: false });
+    const sink = captureRelay();
+    await relay(quiet, sink.publish, { pollIntervalMs: 20 });
+    await appendMany(quiet, 20);
+    await waitFor('20 events published', () => sink.published.length >= 20);
+    expect(idsOf(sink.published)).toEqual(idsOf(await everything(quiet)));
+  });
+
   it('retries the same event while publishing fails, never skipping it', async () => {
     const store = await freshStore('flaky_broker');
     await appendMany(store, 20);
