@@ -53,7 +53,7 @@ export const createDeliveryRecords = (db: Kysely<Database>): DeliveryRecords => 
   async markSent(r) {
     // A second acceptance (the documented crash window) keeps the first record: its attempt number is the one
     // the first `notification.sent` carried, so a republished event keeps its id.
-    await db
+    const written = await db
       .insertInto(TABLE)
       .values({
         notification_id: r.notificationId,
@@ -81,13 +81,17 @@ export const createDeliveryRecords = (db: Kysely<Database>): DeliveryRecords => 
           })
           .where(`${TABLE}.status`, '=', 'FAILED'),
       )
-      .execute();
-    const row = await db
-      .selectFrom(TABLE)
-      .selectAll()
-      .where('notification_id', '=', r.notificationId)
-      .executeTakeFirstOrThrow();
-    return row;
+      .returningAll()
+      .executeTakeFirst();
+    // Nothing returned: it was SENT already, keep that record.
+    return (
+      written ??
+      (await db
+        .selectFrom(TABLE)
+        .selectAll()
+        .where('notification_id', '=', r.notificationId)
+        .executeTakeFirstOrThrow())
+    );
   },
 
   async markFailed(r) {
