@@ -27,12 +27,10 @@ export const AttributionConfig = z
         description:
           'HMAC-SHA256 key signing the accept/refuse links; changing it invalidates every open link.',
       }),
-    ADMIN_TOKEN: secret()
-      .pipe(z.string().min(24, 'must be at least 24 characters'))
-      .meta({
-        secret: true,
-        description: 'Bearer token of the admin API (/admin/professionals, /admin/attributions).',
-      }),
+    ADMIN_TOKEN: secret().pipe(z.string().min(24, 'must be at least 24 characters')).meta({
+      secret: true,
+      description: 'Bearer token of the admin API (/admin/professionals, /admin/attributions).',
+    }),
     ATTRIBUTION_RADIUS_KM: km(1_000)
       .default(150)
       .describe('Search radius of the first round (seed: 150 km).'),
