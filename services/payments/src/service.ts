@@ -1,4 +1,4 @@
-import { namespaced } from '@express-quote/contracts';
+import { type Envelope, namespaced } from '@express-quote/contracts';
 import { connectNats, createPublisher, ensureContextStream } from '@express-quote/messaging';
 import {
   createHttpApp,
@@ -46,83 +46,97 @@ export const startPaymentsService = async ({
     secretKey: config.STRIPE_SECRET_KEY,
   });
 
-  const db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger });
-  const migration = startSchemaMigration(db, logger);
-  const markDb = createDatabase({
-    url: config.DATABASE_URL,
-    poolMax: Math.max(2, Math.ceil(config.DATABASE_POOL_MAX / 2)),
-    logger,
-    synchronousCommit: false,
-  });
-  const log = createStripeEventLog(db, markDb);
-  const metrics = createPaymentsMetrics(registry, () => log.countUnpublished());
-
-  const nc = await connectNats({ servers: config.NATS_URL, name: 'payments', logger });
-  const natsConnected = trackNatsConnection(nc);
-  // The gateway owns PAYMENTS: declared here (idempotent) so consumers can start in any order after it.
-  await ensureContextStream(await jetstreamManager(nc), ns, 'payments', { replicas: config.STREAM_REPLICAS });
-  const publisher = createPublisher(nc, ns);
-  const publish = (envelope: Parameters<typeof publisher.publish>[0]) =>
-    publisher.publish(envelope, { timeoutMs: config.PUBLISH_TIMEOUT_MS });
-
-  const relay = startStripeEventRelay({
-    db,
-    log,
-    publish,
-    logger: logger.child({ component: 'relay' }),
-    metrics,
-    intervalMs: config.RELAY_INTERVAL_MS,
-    // Leaves fresh rows to the webhook request publishing them right now.
-    graceMs: config.PUBLISH_TIMEOUT_MS + 1_000,
-    ready: migration.done,
-    canPublish: natsConnected,
-  });
-  const receiver = createStripeEventReceiver({ log, publish, natsConnected, logger });
-
-  const checkPostgres = pgReadiness(db);
-  const app = createHttpApp({
-    logger,
-    registry,
-    readiness: {
-      nats: natsReadiness(nc),
-      postgres: async () => {
-        migration.assertReady();
-        await checkPostgres();
-      },
-    },
-  });
-  await app.register(stripeWebhookRoutes, { verifier, receiver, metrics, logger });
-  await app.listen({ port: config.PORT, host: config.HOST });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  logger.info(
-    {
-      port,
-      webhook: `POST ${STRIPE_WEBHOOK_PATH}`,
-      publishesTo: ns.stream('payments'),
-      consumes: 'Stripe webhooks (no NATS consumer)',
-      secrets: config.STRIPE_WEBHOOK_SECRET.length,
-    },
-    `payments listening on port ${port}: Stripe webhooks at POST ${STRIPE_WEBHOOK_PATH} → ${ns.stream('payments')}`,
-  );
-
-  let stopped: Promise<void> | undefined;
-  return {
-    app,
-    url,
-    stop() {
-      stopped ??= (async () => {
-        await app.close();
-        await relay.stop();
-        await migration.stop();
-        // Draining needs the server; with NATS down there is nothing in flight to flush anyway.
-        if (natsConnected()) await nc.drain();
-        else await nc.close();
-        await markDb.destroy();
-        await db.destroy();
-      })();
-      return stopped;
-    },
+  // What is opened, closed in reverse order by stop() or when start-up fails half-way (port taken…).
+  const closers: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
   };
+
+  try {
+    const db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger });
+    closers.push(() => db.destroy());
+    const markDb = createDatabase({
+      url: config.DATABASE_URL,
+      poolMax: Math.max(2, Math.ceil(config.DATABASE_POOL_MAX / 2)),
+      logger,
+      synchronousCommit: false,
+    });
+    closers.push(() => markDb.destroy());
+    const migration = startSchemaMigration(db, logger);
+    closers.push(() => migration.stop());
+    const log = createStripeEventLog(db, markDb);
+    const metrics = createPaymentsMetrics(registry, () => log.countUnpublished());
+
+    const nc = await connectNats({ servers: config.NATS_URL, name: 'payments', logger });
+    const natsConnected = trackNatsConnection(nc);
+    // Draining needs the server; with NATS down there is nothing in flight to flush anyway.
+    closers.push(() => (natsConnected() ? nc.drain() : nc.close()));
+    // The gateway owns PAYMENTS: declared here (idempotent) so consumers can start in any order after it.
+    await ensureContextStream(await jetstreamManager(nc), ns, 'payments', {
+      replicas: config.STREAM_REPLICAS,
+    });
+    const publisher = createPublisher(nc, ns);
+    const publish = (envelope: Envelope) =>
+      publisher.publish(envelope, { timeoutMs: config.PUBLISH_TIMEOUT_MS });
+
+    const relay = startStripeEventRelay({
+      db,
+      log,
+      publish,
+      logger: logger.child({ component: 'relay' }),
+      metrics,
+      intervalMs: config.RELAY_INTERVAL_MS,
+      // Leaves fresh rows to the webhook request publishing them right now.
+      graceMs: config.PUBLISH_TIMEOUT_MS + 1_000,
+      ready: migration.done,
+      canPublish: natsConnected,
+    });
+    closers.push(() => relay.stop());
+    const receiver = createStripeEventReceiver({ log, publish, natsConnected, logger });
+
+    const checkPostgres = pgReadiness(db);
+    const app = createHttpApp({
+      logger,
+      registry,
+      readiness: {
+        nats: natsReadiness(nc),
+        postgres: async () => {
+          migration.assertReady();
+          await checkPostgres();
+        },
+      },
+    });
+    // Closed first on stop: no new webhook while the rest shuts down; in-flight ones finish.
+    closers.push(() => app.close());
+    await app.register(stripeWebhookRoutes, { verifier, receiver, metrics, logger });
+    await app.listen({ port: config.PORT, host: config.HOST });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+    logger.info(
+      {
+        port,
+        webhook: `POST ${STRIPE_WEBHOOK_PATH}`,
+        publishesTo: ns.stream('payments'),
+        consumes: 'Stripe webhooks (no NATS consumer)',
+        secrets: config.STRIPE_WEBHOOK_SECRET.length,
+      },
+      `payments listening on port ${port}: Stripe webhooks at POST ${STRIPE_WEBHOOK_PATH} → ${ns.stream('payments')}`,
+    );
+
+    let stopped: Promise<void> | undefined;
+    return {
+      app,
+      url,
+      stop() {
+        stopped ??= closeAll();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await closeAll().catch((closeError: unknown) =>
+      logger.warn({ err: (closeError as Error).message }, 'cleanup after a failed start-up failed'),
+    );
+    throw error;
+  }
 };

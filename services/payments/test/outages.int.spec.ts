@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { namespaced } from '@express-quote/contracts';
 import {
   createTestDatabase,
@@ -10,6 +11,7 @@ import {
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { envelopeIdFor } from '../src/domain/translate-stripe-event.ts';
 import { checkoutSession, signWebhook, stripeEvent, stripeId } from '../src/stripe-simulator.ts';
@@ -99,6 +101,45 @@ describe('stopping while NATS is down', () => {
     } finally {
       await gateway.stop();
       await server.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('a failed start-up', () => {
+  it('rejects with the reason and closes what it had opened (database connections, NATS)', async () => {
+    const nats = await createTestNats();
+    const database = await createTestDatabase();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await expect(
+        startGateway({
+          natsUrl: nats.url,
+          namespace: nats.ns.prefix,
+          databaseUrl: database.url,
+          env: { PORT: String(port) },
+        }),
+      ).rejects.toThrow(/EADDRINUSE/);
+      // Only our own checking connection is left on the database.
+      await waitFor(
+        'the gateway pools to be closed',
+        async () => {
+          const { rows } = await client.query<{ n: string }>(
+            'select count(*) as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+          );
+          return rows[0]?.n === '0';
+          // Well under the pool's 10 s idle timeout: the connections must be closed, not merely left to expire.
+        },
+        { timeoutMs: 3_000 },
+      );
+    } finally {
+      await client.end();
+      await new Promise((resolve) => taken.close(resolve));
+      await nats.cleanup();
       await database.drop();
     }
   });
