@@ -20,7 +20,9 @@ export interface AppendOptions {
   expectedVersion: ExpectedVersion;
   /**
    * The caller's transaction, to append atomically with its own rows (e.g. a uniqueness row). Without it the
-   * append runs in a transaction of its own. A DuplicateEventError aborts the caller's transaction.
+   * append runs in a transaction of its own. Append before the transaction's other writes, or a concurrent
+   * append to the same stream can make it fail with StaleTransactionError. The stream stays locked until the
+   * caller's transaction ends. A DuplicateEventError aborts the caller's transaction.
    */
   // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over its own typed database
   trx?: Transaction<any>;

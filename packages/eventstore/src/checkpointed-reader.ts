@@ -59,7 +59,10 @@ export interface BatchContext {
 export type ProcessBatch = (events: StoredEvent[], context: BatchContext) => Promise<BatchOutcome>;
 
 export interface CheckpointedReader {
-  /** Finishes the event in hand, saves the checkpoint, releases leadership and closes its session. */
+  /**
+   * Finishes the event in hand (a publish that never settles keeps it waiting: give publish a timeout), saves
+   * the checkpoint, releases leadership and closes the reader's session. Call it before destroying `db`.
+   */
   stop(): Promise<void>;
   /** Events not yet handled (after the saved checkpoint, including ones not yet visible). */
   lag(): Promise<number>;

@@ -102,7 +102,10 @@ interface HandleCommandBase<Command, Event extends DomainEvent, State> {
   command: Command;
   /** Reload-and-decide attempts after a ConcurrencyError before giving up with it. Default 3. */
   maxRetries?: number;
-  /** Load and append inside the caller's transaction (READ COMMITTED, so a retry sees the newer events). */
+  /**
+   * Load and append inside the caller's transaction (READ COMMITTED, so a retry sees the newer events). As for
+   * append, call it before the transaction's own writes.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over its own typed database
   trx?: Transaction<any>;
 }
