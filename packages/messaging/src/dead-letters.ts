@@ -1,9 +1,16 @@
 import { CONTEXTS, type Context, type Namespace } from '@express-quote/contracts';
-import { DeliverPolicy, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  JetStreamApiCodes,
+  type JetStreamManager,
+  type JsMsg,
+  type StreamInfo,
+} from '@nats-io/jetstream';
 import { headers as newHeaders } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { dlqRejectedSubject, RejectionRecord } from './dlq.ts';
 import { EqHeaders } from './headers.ts';
+import { isApiError } from './topology.ts';
 
 export type DeadLetterKind = 'max_deliveries' | 'terminated' | 'rejected';
 
@@ -61,7 +68,14 @@ const READ_IDLE_TIMEOUT_MS = 5_000;
 /** Reads every record of the DLQ stream in order with an ordered (ephemeral, ack-less) consumer. */
 const readDlq = async (jsm: JetStreamManager, ns: Namespace): Promise<DlqRecord[]> => {
   const stream = ns.stream('dlq');
-  const info = await jsm.streams.info(stream);
+  let info: StreamInfo;
+  try {
+    info = await jsm.streams.info(stream);
+  } catch (error) {
+    if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
+    // Not an empty list: without the stream, advisories were never captured.
+    throw new Error(`DLQ stream ${stream} does not exist (ensureDlqStream declares it)`, { cause: error });
+  }
   if (info.state.messages === 0) return [];
   const lastSeq = info.state.last_seq;
   const consumer = await jsm.jetstream().consumers.get(stream, { deliver_policy: DeliverPolicy.All });

@@ -146,9 +146,12 @@ describe('DLQ', () => {
     expect(await showDeadLetter(t.jsm, t.ns, 999_999)).toBeNull();
   });
 
-  it('lists nothing for an empty DLQ', async () => {
+  it('lists nothing for an empty DLQ, and says when there is no DLQ at all', async () => {
     const other = await createTestNats();
     try {
+      await expect(listDeadLetters(other.jsm, other.ns)).rejects.toThrow(
+        new RegExp(`DLQ stream ${other.ns.stream('dlq')} does not exist`),
+      );
       await ensureDlqStream(other.jsm, other.ns, ['payments']);
       expect(await listDeadLetters(other.jsm, other.ns)).toEqual([]);
     } finally {
