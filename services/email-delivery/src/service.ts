@@ -126,10 +126,10 @@ export const startEmailDeliveryService = async ({
     });
     // A server down at start-up is not fatal (the breaker and JetStream retries cover it): say it in the logs.
     void smtp.verify().then(
-      () => logger.info({ host: config.SMTP_HOST, port: config.SMTP_PORT }, 'SMTP server answers'),
+      () => logger.info({ smtpHost: config.SMTP_HOST, smtpPort: config.SMTP_PORT }, 'SMTP server answers'),
       (error: unknown) =>
         logger.warn(
-          { host: config.SMTP_HOST, port: config.SMTP_PORT, reason: classifySmtpError(error).reason },
+          { smtpHost: config.SMTP_HOST, smtpPort: config.SMTP_PORT, reason: classifySmtpError(error).reason },
           'SMTP server not reachable yet',
         ),
     );
