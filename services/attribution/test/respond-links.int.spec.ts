@@ -1,4 +1,9 @@
-import { BookingCancelled, createEvent, type DataOf, type ProfessionalProposed } from '@express-quote/contracts';
+import {
+  BookingCancelled,
+  createEvent,
+  type DataOf,
+  type ProfessionalProposed,
+} from '@express-quote/contracts';
 import { createHttpApp } from '@express-quote/service-kit';
 import { testLogger } from '@express-quote/testing';
 import { Registry } from 'prom-client';
@@ -58,7 +63,14 @@ const post = (token: string, action: string) =>
 const footprint = async (attributionId: string) => {
   const t = attributionTables(h.database.db);
   const count = async (table: 'used_tokens' | 'refusals') =>
-    Number((await t.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     version: await h.service.deps.store.streamVersion(attributionStream(attributionId)),
     usedTokens: await count('used_tokens'),
@@ -115,7 +127,10 @@ describe('answering (POST)', () => {
     expect(res.statusCode).toBe(200);
     expect(titleOf(res.body)).toBe('Mission acceptée');
     const events = await h.service.deps.store.readStream(attributionStream(attributionId));
-    expect(events.slice(-2).map((e) => e.type)).toEqual(['attribution.professional_accepted', 'attribution.completed']);
+    expect(events.slice(-2).map((e) => e.type)).toEqual([
+      'attribution.professional_accepted',
+      'attribution.completed',
+    ]);
     const completed = events.at(-1)!;
     expect(completed.data).toMatchObject({
       professional: { professionalId: proposals[2]!.professionalId },
