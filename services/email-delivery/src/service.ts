@@ -157,7 +157,9 @@ export const startEmailDeliveryService = async ({
     // backlog can occupy at most EMAIL_NORMAL_CONCURRENCY pool connections, HIGH keeps the rest.
     const consumers: RunningConsumer[] = [];
     closers.push(async () => {
-      await Promise.all(consumers.map((c) => c.stop({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS })));
+      // Leave part of the shutdown budget for NATS and Postgres; unfinished sends are redelivered after ack_wait.
+      const timeoutMs = Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.7);
+      await Promise.all(consumers.map((c) => c.stop({ timeoutMs })));
     });
     for (const priority of ['HIGH', 'NORMAL'] as const) {
       consumers.push(
