@@ -20,9 +20,9 @@ export interface EventStoreOptions {
   /**
    * NOTIFY the store's channel in every append transaction, so the relay and subscriptions wake at once
    * instead of at their next poll. Default true. The price: Postgres serializes the commits of notifying
-   * transactions (a global lock from pre-commit to the end of the WAL flush); measured here at concurrency 8,
-   * 40-60 % fewer appends per second. Turn it off where append throughput matters more than the
-   * poll interval's latency.
+   * transactions (a global lock from pre-commit to the end of the WAL flush): interleaved runs at
+   * concurrency 8 on the shared 2-core machine gave 20-60 % fewer appends per second with it (noisy). Turn it
+   * off where append throughput matters more than the poll interval's latency.
    */
   notify?: boolean;
 }
