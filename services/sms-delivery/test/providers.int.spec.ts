@@ -55,7 +55,12 @@ describe('SMS providers against their emulators (real client code over real HTTP
       baseUrl: sink.vonage.url,
       timeoutMs: 5_000,
     });
-    brevo = createBrevoProvider({ apiKey: sink.brevo.apiKey, sender: 'ExpressQuot', baseUrl: sink.brevo.url, timeoutMs: 5_000 });
+    brevo = createBrevoProvider({
+      apiKey: sink.brevo.apiKey,
+      sender: 'ExpressQuot',
+      baseUrl: sink.brevo.url,
+      timeoutMs: 5_000,
+    });
     freeMobile = createFreeMobileProvider({
       user: sink.freeMobile.user,
       pass: sink.freeMobile.pass,
@@ -71,11 +76,20 @@ describe('SMS providers against their emulators (real client code over real HTTP
 
   describe('twilio (the twilio SDK pointed at the emulator)', () => {
     it('sends: SID, status and the status callback reach the emulator', async () => {
-      const receipt = await twilio.send(sms({ statusCallbackUrl: 'http://127.0.0.1:1/api/callbacks/twilio?notificationId=x' }), TIMEOUT);
+      const receipt = await twilio.send(
+        sms({ statusCallbackUrl: 'http://127.0.0.1:1/api/callbacks/twilio?notificationId=x' }),
+        TIMEOUT,
+      );
       expect(receipt.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
       expect(receipt.providerStatus).toBe('queued');
       const [captured] = sink.twilio.messages();
-      expect(captured).toMatchObject({ id: receipt.providerMessageId, to: '+33612345678', from: 'ExpressQuote', encoding: 'GSM-7', segments: 1 });
+      expect(captured).toMatchObject({
+        id: receipt.providerMessageId,
+        to: '+33612345678',
+        from: 'ExpressQuote',
+        encoding: 'GSM-7',
+        segments: 1,
+      });
       expect(captured?.text).toContain('Bonjour Élodie');
       expect(captured?.meta.statusCallback).toBe('http://127.0.0.1:1/api/callbacks/twilio?notificationId=x');
     });
@@ -92,16 +106,22 @@ describe('SMS providers against their emulators (real client code over real HTTP
       [21211, "The 'To' number +33612345678 is not a valid phone number."],
       [21610, 'Attempt to send to unsubscribed recipient'],
       [21614, "'To' number is not a valid mobile number"],
-    ])('code %i is a refusal of the recipient, with the number blanked out of the reason', async (code, message) => {
-      sink.twilio.faults.rejectRecipient('+33612345678', { status: 400, code, message });
-      const error = await failure(twilio.send(sms(), TIMEOUT));
-      expect(error).toMatchObject({ kind: 'recipient', code: String(code), httpStatus: 400 });
-      expect(error.message).not.toContain('612345678');
-    });
+    ])(
+      'code %i is a refusal of the recipient, with the number blanked out of the reason',
+      async (code, message) => {
+        sink.twilio.faults.rejectRecipient('+33612345678', { status: 400, code, message });
+        const error = await failure(twilio.send(sms(), TIMEOUT));
+        expect(error).toMatchObject({ kind: 'recipient', code: String(code), httpStatus: 400 });
+        expect(error.message).not.toContain('612345678');
+      },
+    );
 
     it('5xx and bad credentials are "unavailable"; another 4xx is "rejected"', async () => {
       sink.twilio.faults.failNext(1, { status: 503, message: 'Service Unavailable' });
-      expect(await failure(twilio.send(sms(), TIMEOUT))).toMatchObject({ kind: 'unavailable', httpStatus: 503 });
+      expect(await failure(twilio.send(sms(), TIMEOUT))).toMatchObject({
+        kind: 'unavailable',
+        httpStatus: 503,
+      });
       const wrong = createTwilioProvider({
         accountSid: sink.twilio.accountSid,
         authToken: 'wrong-token',
@@ -109,8 +129,16 @@ describe('SMS providers against their emulators (real client code over real HTTP
         baseUrl: sink.twilio.url,
         timeoutMs: 5_000,
       });
-      expect(await failure(wrong.send(sms(), TIMEOUT))).toMatchObject({ kind: 'unavailable', code: '20003', httpStatus: 401 });
-      sink.twilio.faults.failNext(1, { status: 400, code: 21617, message: 'The concatenated message body exceeds the 1600 character limit' });
+      expect(await failure(wrong.send(sms(), TIMEOUT))).toMatchObject({
+        kind: 'unavailable',
+        code: '20003',
+        httpStatus: 401,
+      });
+      sink.twilio.faults.failNext(1, {
+        status: 400,
+        code: 21617,
+        message: 'The concatenated message body exceeds the 1600 character limit',
+      });
       expect(await failure(twilio.send(sms(), TIMEOUT))).toMatchObject({ kind: 'rejected', code: '21617' });
     });
 
@@ -122,7 +150,10 @@ describe('SMS providers against their emulators (real client code over real HTTP
         baseUrl: 'http://127.0.0.1:1',
         timeoutMs: 2_000,
       });
-      expect(await failure(nowhere.send(sms(), TIMEOUT))).toMatchObject({ kind: 'unavailable', httpStatus: null });
+      expect(await failure(nowhere.send(sms(), TIMEOUT))).toMatchObject({
+        kind: 'unavailable',
+        httpStatus: null,
+      });
     });
   });
 
@@ -131,7 +162,11 @@ describe('SMS providers against their emulators (real client code over real HTTP
       const long = sms({ text: 'a'.repeat(200), segments: 2 });
       const receipt = await vonage.send(long, TIMEOUT);
       expect(receipt.costMicros).toBe(2 * 72_000);
-      expect(sink.vonage.messages()[0]).toMatchObject({ to: '33612345678', segments: 2, meta: { type: 'text', clientRef: long.notificationId } });
+      expect(sink.vonage.messages()[0]).toMatchObject({
+        to: '33612345678',
+        segments: 2,
+        meta: { type: 'text', clientRef: long.notificationId },
+      });
     });
 
     it('asks for unicode for an UCS-2 text', async () => {
@@ -141,7 +176,11 @@ describe('SMS providers against their emulators (real client code over real HTTP
 
     it('429 then success', async () => {
       sink.vonage.faults.failNext(1, { status: 429, retryAfterSeconds: 2 });
-      expect(await failure(vonage.send(sms(), TIMEOUT))).toMatchObject({ kind: 'unavailable', httpStatus: 429, retryAfterMs: 2_000 });
+      expect(await failure(vonage.send(sms(), TIMEOUT))).toMatchObject({
+        kind: 'unavailable',
+        httpStatus: 429,
+        retryAfterMs: 2_000,
+      });
       await expect(vonage.send(sms(), TIMEOUT)).resolves.toMatchObject({ providerStatus: '0' });
     });
 
@@ -167,15 +206,32 @@ describe('SMS providers against their emulators (real client code over real HTTP
 
     it('429 then success; 402 (no credit) is "unavailable"', async () => {
       sink.brevo.faults.failNext(1, { status: 429, code: 'too_many_requests', message: 'Too many requests' });
-      expect(await failure(brevo.send(sms(), TIMEOUT))).toMatchObject({ kind: 'unavailable', httpStatus: 429 });
+      expect(await failure(brevo.send(sms(), TIMEOUT))).toMatchObject({
+        kind: 'unavailable',
+        httpStatus: 429,
+      });
       await expect(brevo.send(sms(), TIMEOUT)).resolves.toMatchObject({ providerStatus: 'accepted' });
-      sink.brevo.faults.failNext(1, { status: 402, code: 'not_enough_credits', message: 'Not enough credits' });
-      expect(await failure(brevo.send(sms(), TIMEOUT))).toMatchObject({ kind: 'unavailable', code: 'not_enough_credits' });
+      sink.brevo.faults.failNext(1, {
+        status: 402,
+        code: 'not_enough_credits',
+        message: 'Not enough credits',
+      });
+      expect(await failure(brevo.send(sms(), TIMEOUT))).toMatchObject({
+        kind: 'unavailable',
+        code: 'not_enough_credits',
+      });
     });
 
     it('an invalid or blacklisted recipient is "recipient"; another bad parameter is "rejected"', async () => {
-      sink.brevo.faults.rejectRecipient('33612345678', { status: 400, code: 'invalid_parameter', message: 'Recipient is blacklisted' });
-      expect(await failure(brevo.send(sms(), TIMEOUT))).toMatchObject({ kind: 'recipient', code: 'invalid_parameter' });
+      sink.brevo.faults.rejectRecipient('33612345678', {
+        status: 400,
+        code: 'invalid_parameter',
+        message: 'Recipient is blacklisted',
+      });
+      expect(await failure(brevo.send(sms(), TIMEOUT))).toMatchObject({
+        kind: 'recipient',
+        code: 'invalid_parameter',
+      });
       sink.brevo.faults.clear();
       sink.brevo.faults.failNext(1, { status: 400, code: 'invalid_parameter', message: 'sender is invalid' });
       expect(await failure(brevo.send(sms(), TIMEOUT))).toMatchObject({ kind: 'rejected' });
@@ -187,14 +243,19 @@ describe('SMS providers against their emulators (real client code over real HTTP
       expect(freeMobile.canReach(sms({ to: '+33611111111', recipientKind: 'staff' }))).toBe(true);
       expect(freeMobile.canReach(sms({ to: '+33611111111', recipientKind: 'customer' }))).toBe(false);
       expect(freeMobile.canReach(sms({ to: '+33622222222', recipientKind: 'staff' }))).toBe(false);
-      const receipt = await freeMobile.send(sms({ to: '+33611111111', recipientKind: 'staff', text: '[Alerte] paiement' }), TIMEOUT);
+      const receipt = await freeMobile.send(
+        sms({ to: '+33611111111', recipientKind: 'staff', text: '[Alerte] paiement' }),
+        TIMEOUT,
+      );
       expect(receipt).toMatchObject({ costMicros: 0, providerStatus: 'sent' });
       expect(sink.freeMobile.messages()[0]?.text).toBe('[Alerte] paiement');
     });
 
     it('402 (too many) is "unavailable"', async () => {
       sink.freeMobile.faults.failNext(1, { status: 402 });
-      expect(await failure(freeMobile.send(sms({ to: '+33611111111', recipientKind: 'staff' }), TIMEOUT))).toMatchObject({
+      expect(
+        await failure(freeMobile.send(sms({ to: '+33611111111', recipientKind: 'staff' }), TIMEOUT)),
+      ).toMatchObject({
         kind: 'unavailable',
         httpStatus: 402,
       });
@@ -214,7 +275,11 @@ describe('SMS providers against their emulators (real client code over real HTTP
     });
 
     it('a refused number stops the chain at once: no other provider is called', async () => {
-      sink.twilio.faults.rejectRecipient('+33612345678', { status: 400, code: 21610, message: 'unsubscribed recipient' });
+      sink.twilio.faults.rejectRecipient('+33612345678', {
+        status: 400,
+        code: 21610,
+        message: 'unsubscribed recipient',
+      });
       const before = { vonage: sink.vonage.requests, brevo: sink.brevo.requests };
       const result = await sendThroughChain([twilio, vonage, brevo], sms(), TIMEOUT);
       expect(result).toMatchObject({ outcome: 'recipient_refused', provider: 'twilio', code: '21610' });
@@ -239,11 +304,18 @@ describe('SMS providers against their emulators (real client code over real HTTP
 
     it('an opened breaker skips the provider without calling it, then a probe closes it again', async () => {
       const guarded = withBreaker(
-        createVonageProvider({ apiKey: sink.vonage.apiKey, apiSecret: sink.vonage.apiSecret, from: 'EQ', baseUrl: sink.vonage.url, timeoutMs: 5_000 }),
+        createVonageProvider({
+          apiKey: sink.vonage.apiKey,
+          apiSecret: sink.vonage.apiSecret,
+          from: 'EQ',
+          baseUrl: sink.vonage.url,
+          timeoutMs: 5_000,
+        }),
         { consecutiveFailures: 3, halfOpenAfterMs: 300, maxHalfOpenAfterMs: 300 },
       );
       sink.vonage.faults.failAll({ status: 503 });
-      for (let i = 0; i < 3; i++) expect(await failure(guarded.send(sms(), TIMEOUT))).toMatchObject({ kind: 'unavailable' });
+      for (let i = 0; i < 3; i++)
+        expect(await failure(guarded.send(sms(), TIMEOUT))).toMatchObject({ kind: 'unavailable' });
       expect(guarded.circuitState()).toBe('open');
       const calls = sink.vonage.requests;
       await expect(guarded.send(sms(), TIMEOUT)).rejects.toBeInstanceOf(CircuitOpenError);
@@ -259,9 +331,14 @@ describe('SMS providers against their emulators (real client code over real HTTP
     });
 
     it('refusals of one number never open the breaker', async () => {
-      const guarded = withBreaker(twilio, { consecutiveFailures: 2, halfOpenAfterMs: 10_000, maxHalfOpenAfterMs: 10_000 });
+      const guarded = withBreaker(twilio, {
+        consecutiveFailures: 2,
+        halfOpenAfterMs: 10_000,
+        maxHalfOpenAfterMs: 10_000,
+      });
       sink.twilio.faults.rejectRecipient('+33612345678', { status: 400, code: 21211, message: 'invalid' });
-      for (let i = 0; i < 4; i++) expect(await failure(guarded.send(sms(), TIMEOUT))).toMatchObject({ kind: 'recipient' });
+      for (let i = 0; i < 4; i++)
+        expect(await failure(guarded.send(sms(), TIMEOUT))).toMatchObject({ kind: 'recipient' });
       expect(guarded.circuitState()).toBe('closed');
     });
   });

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { createSmsRenderer, TemplateDataError, UnknownTemplateError } from '../src/templates/renderer.ts';
 
 const renderer = createSmsRenderer({ brandName: 'Express Quote' });
-const customer: NotificationRecipient = { kind: 'customer', id: null, name: 'Élodie Martin', email: null, phone: '+33612345678' };
+const customer: NotificationRecipient = {
+  kind: 'customer',
+  id: null,
+  name: 'Élodie Martin',
+  email: null,
+  phone: '+33612345678',
+};
 const ctx = { recipient: customer, brandName: 'Express Quote' };
 
 // As the planner formats them: Intl's narrow no-break spaces and the en dash of the time window.
@@ -40,7 +46,11 @@ describe('booking-confirmation-sms', () => {
   });
 
   it('drops the greeting rather than take a second segment for a very long first name', () => {
-    const sms = renderer.render('booking-confirmation-sms', confirmation('Anne-Charlotte-Marie-Bérengère Dupont'), ctx);
+    const sms = renderer.render(
+      'booking-confirmation-sms',
+      confirmation('Anne-Charlotte-Marie-Bérengère Dupont'),
+      ctx,
+    );
     expect(sms.segments).toBe(1);
     expect(sms.text).not.toContain('Bonjour');
     expect(sms.text).toContain('EQ-2026-000123');
@@ -49,7 +59,10 @@ describe('booking-confirmation-sms', () => {
   it('still fits one segment at the longest amounts and time windows the schema allows', () => {
     const sms = renderer.render(
       'booking-confirmation-sms',
-      confirmation('X'.repeat(100), { serviceTime: '09h00 \u2013 12h00 (+/-)', totalAmount: '123\u202f456\u202f789,99\u00a0€' }),
+      confirmation('X'.repeat(100), {
+        serviceTime: '09h00 \u2013 12h00 (+/-)',
+        totalAmount: '123\u202f456\u202f789,99\u00a0€',
+      }),
       ctx,
     );
     expect(sms.segments).toBe(1);
@@ -132,6 +145,8 @@ describe('other SMS templates', () => {
 
   it('an unknown template is refused with the list of known ones', () => {
     expect(() => renderer.render('booking-confirmation', {}, ctx)).toThrow(UnknownTemplateError);
-    expect(() => renderer.render('booking-confirmation', {}, ctx)).toThrow(/booking-confirmation-sms, booking-reminder-sms/);
+    expect(() => renderer.render('booking-confirmation', {}, ctx)).toThrow(
+      /booking-confirmation-sms, booking-reminder-sms/,
+    );
   });
 });
