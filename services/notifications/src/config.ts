@@ -1,5 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { commaList, commonConfig, durationMs, integer, port, secret, url } from '@express-quote/service-kit';
+import {
+  booleanFlag,
+  commaList,
+  commonConfig,
+  durationMs,
+  integer,
+  port,
+  secret,
+  url,
+} from '@express-quote/service-kit';
 import { z } from 'zod';
 
 const DEFAULT_STAFF_FIXTURE = fileURLToPath(new URL('../fixtures/staff.json', import.meta.url));
@@ -34,6 +43,15 @@ export const NotificationsConfig = z.object({
   RELEASE_POLL_INTERVAL_MS: durationMs()
     .default(1_000)
     .describe('How often waiting messages are checked for their deadline.'),
+  REMINDER_POLL_INTERVAL_MS: durationMs()
+    .default(10_000)
+    .describe('How often the reminder scheduler looks for due reminders.'),
+  CUSTOMER_ASSIGNED_EMAIL_ENABLED: booleanFlag()
+    .default(false)
+    .describe(
+      'Send the customer the "a professional is assigned" e-mail (template professional-assigned); enable once ' +
+        'email-delivery has that template.',
+    ),
   STAFF_FIXTURE_PATH: z
     .string()
     .min(1)

@@ -1,5 +1,9 @@
 import type { Namespace } from '@express-quote/contracts';
 import {
+  AttributionCancelled,
+  AttributionCompleted,
+  AttributionNeedsStaff,
+  BookingCancelled,
   BookingConfirmed,
   BookingPaymentNeedsAttention,
   DocumentsGenerated,
@@ -17,6 +21,10 @@ import { type RunConsumerOptions, type RunningConsumer, runConsumer } from '@exp
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { handleAttributionCancelled } from './handlers/attribution-cancelled.ts';
+import { handleAttributionCompleted } from './handlers/attribution-completed.ts';
+import { handleAttributionNeedsStaff } from './handlers/attribution-needs-staff.ts';
+import { handleBookingCancelled } from './handlers/booking-cancelled.ts';
 import { handleBookingConfirmed } from './handlers/booking-confirmed.ts';
 import { handleDocumentsGenerated } from './handlers/documents-generated.ts';
 import { handleNotificationRequested } from './handlers/notification-requested.ts';
@@ -93,6 +101,38 @@ export const startConsumers = async (
       filterSubject: BookingConfirmed.subject,
       events: [BookingConfirmed],
       handler: handleBookingConfirmed(planner),
+    }),
+    runConsumer({
+      ...common,
+      name: 'notifications-booking-cancelled',
+      context: 'bookings',
+      filterSubject: BookingCancelled.subject,
+      events: [BookingCancelled],
+      handler: handleBookingCancelled(planner),
+    }),
+    runConsumer({
+      ...common,
+      name: 'notifications-attribution-completed',
+      context: 'attribution',
+      filterSubject: AttributionCompleted.subject,
+      events: [AttributionCompleted],
+      handler: handleAttributionCompleted(planner),
+    }),
+    runConsumer({
+      ...common,
+      name: 'notifications-attribution-needs-staff',
+      context: 'attribution',
+      filterSubject: AttributionNeedsStaff.subject,
+      events: [AttributionNeedsStaff],
+      handler: handleAttributionNeedsStaff(planner),
+    }),
+    runConsumer({
+      ...common,
+      name: 'notifications-attribution-cancelled',
+      context: 'attribution',
+      filterSubject: AttributionCancelled.subject,
+      events: [AttributionCancelled],
+      handler: handleAttributionCancelled(planner),
     }),
     runConsumer({
       ...common,

@@ -96,7 +96,63 @@ export interface NotificationStatusTable {
   facts: Json<Record<string, unknown>>;
 }
 
+/** Every confirmed booking as booking.confirmed carried it: what later follow-ups (attribution) need to know. */
+export interface BookingSnapshotsTable {
+  booking_id: string;
+  event_id: string;
+  correlation_id: string;
+  data: Json<Record<string, unknown>>;
+  stored_at: Timestamp;
+}
+
+/** Cancelled bookings ('booking') and attributions ('attribution'): their reminders must never fire. */
+export interface CancellationsTable {
+  scope: string;
+  scope_id: string;
+  booking_id: string;
+  reason: string;
+  event_id: string;
+  cancelled_at: Timestamp;
+  recorded_at: Timestamp;
+}
+
+/** The durable reminder scheduler: SCHEDULED until due, then SENT, SKIPPED or CANCELLED (with a reason). */
+export interface RemindersTable {
+  reminder_id: string;
+  booking_id: string;
+  attribution_id: string | null;
+  reminder_type: string;
+  recipient_kind: string;
+  recipient_id: string | null;
+  /** `{ recipient, messages, followsPreference }` (see domain/reminder.ts). */
+  payload: Json<Record<string, unknown>>;
+  priority: string;
+  due_at: Timestamp;
+  useful_until: Timestamp;
+  service_starts_at: Timestamp;
+  state: string;
+  reason: string | null;
+  trigger_event_id: string;
+  trigger_type: string;
+  correlation_id: string;
+  /** Ids of the NotificationRequested published when it was sent. */
+  notification_ids: Json<string[]> | null;
+  created_at: Timestamp;
+  settled_at: Timestamp | null;
+}
+
+/** Text channel wished by a phone number (SMS by default). */
+export interface ChannelPreferencesTable {
+  recipient_key: string;
+  preference: string;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  booking_snapshots: BookingSnapshotsTable;
+  cancellations: CancellationsTable;
+  reminders: RemindersTable;
+  channel_preferences: ChannelPreferencesTable;
   staff_members: StaffMembersTable;
   staff_directory_state: StaffDirectoryStateTable;
   planned_triggers: PlannedTriggersTable;

@@ -33,3 +33,32 @@ export const plannerMetrics = (registry: Registry, db: NotificationsDb): Planner
   });
   return { released };
 };
+
+export interface ReminderMetrics {
+  /** Reminders settled by the scheduler, by type and state (SENT, SKIPPED, CANCELLED). */
+  fired: Counter<'type' | 'state'>;
+}
+
+/** A rising SKIPPED count means the scheduler was down past service times; the gauge shows what is ahead. */
+export const reminderMetrics = (registry: Registry, db: NotificationsDb): ReminderMetrics => {
+  const fired = new Counter({
+    name: 'eq_reminders_fired_total',
+    help: 'Due reminders settled by the scheduler, by type (7d, 24h, 1h, day-of) and state (SENT, SKIPPED, CANCELLED)',
+    labelNames: ['type', 'state'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'eq_reminders_scheduled',
+    help: 'Reminders scheduled and not yet due or fired',
+    registers: [registry],
+    async collect() {
+      const row = await db
+        .selectFrom('reminders')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('state', '=', 'SCHEDULED')
+        .executeTakeFirst();
+      this.set(row?.n ?? 0);
+    },
+  });
+  return { fired };
+};

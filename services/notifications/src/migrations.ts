@@ -126,7 +126,79 @@ const m001_initial: Migration = {
   },
 };
 
-const MIGRATIONS: Record<string, Migration> = { '001_initial': m001_initial };
+const m002_reminders_and_preferences: Migration = {
+  async up(db: AnyDb) {
+    const s = db.schema.withSchema(SCHEMA);
+    await s
+      .createTable('booking_snapshots')
+      .addColumn('booking_id', 'uuid', (c) => c.primaryKey())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('correlation_id', 'text', (c) => c.notNull())
+      .addColumn('data', 'jsonb', (c) => c.notNull())
+      .addColumn('stored_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+
+    await s
+      .createTable('cancellations')
+      .addColumn('scope', 'text', (c) => c.notNull().check(sql`scope in ('booking', 'attribution')`))
+      .addColumn('scope_id', 'uuid', (c) => c.notNull())
+      .addColumn('booking_id', 'uuid', (c) => c.notNull())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('cancelled_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('recorded_at', 'timestamptz', (c) => c.notNull())
+      .addPrimaryKeyConstraint('cancellations_pk', ['scope', 'scope_id'])
+      .execute();
+
+    await s
+      .createTable('reminders')
+      .addColumn('reminder_id', 'uuid', (c) => c.primaryKey())
+      .addColumn('booking_id', 'uuid', (c) => c.notNull())
+      .addColumn('attribution_id', 'uuid')
+      .addColumn('reminder_type', 'text', (c) => c.notNull())
+      .addColumn('recipient_kind', 'text', (c) => c.notNull())
+      .addColumn('recipient_id', 'text')
+      .addColumn('payload', 'jsonb', (c) => c.notNull())
+      .addColumn('priority', 'text', (c) => c.notNull())
+      .addColumn('due_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('useful_until', 'timestamptz', (c) => c.notNull())
+      .addColumn('service_starts_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('state', 'text', (c) =>
+        c.notNull().check(sql`state in ('SCHEDULED', 'SENT', 'SKIPPED', 'CANCELLED')`),
+      )
+      .addColumn('reason', 'text')
+      .addColumn('trigger_event_id', 'text', (c) => c.notNull())
+      .addColumn('trigger_type', 'text', (c) => c.notNull())
+      .addColumn('correlation_id', 'text', (c) => c.notNull())
+      .addColumn('notification_ids', 'jsonb')
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('settled_at', 'timestamptz')
+      .execute();
+    // The scheduler's scan: only scheduled rows, by due time.
+    await s
+      .createIndex('reminders_scheduled')
+      .on('reminders')
+      .columns(['due_at'])
+      .where(sql.ref('state'), '=', 'SCHEDULED')
+      .execute();
+    await s.createIndex('reminders_booking').on('reminders').column('booking_id').execute();
+    await s.createIndex('reminders_attribution').on('reminders').column('attribution_id').execute();
+
+    await s
+      .createTable('channel_preferences')
+      .addColumn('recipient_key', 'text', (c) => c.primaryKey())
+      .addColumn('preference', 'text', (c) =>
+        c.notNull().check(sql`preference in ('SMS', 'WHATSAPP', 'BOTH')`),
+      )
+      .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+  },
+};
+
+const MIGRATIONS: Record<string, Migration> = {
+  '001_initial': m001_initial,
+  '002_reminders_and_preferences': m002_reminders_and_preferences,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

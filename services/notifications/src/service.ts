@@ -16,10 +16,13 @@ import { CONSUMED_CONTEXTS, startConsumers } from './consumers.ts';
 import { type NotificationsDb, openDatabase } from './database.ts';
 import type { PlannerDeps } from './handlers/planner-deps.ts';
 import { notificationRoutes } from './http/notifications.ts';
+import { preferenceRoutes } from './http/preferences.ts';
+import { reminderRoutes } from './http/reminders.ts';
 import { staffRoutes } from './http/staff.ts';
-import { plannerMetrics } from './metrics.ts';
+import { plannerMetrics, reminderMetrics } from './metrics.ts';
 import { migrateNotifications } from './migrations.ts';
 import { type ReleasePoller, startReleasePoller } from './outbox/release-poller.ts';
+import { type ReminderScheduler, startReminderScheduler } from './reminders/reminder-scheduler.ts';
 import { applyStaffFixture, readStaffFixture } from './staff/staff-fixture.ts';
 
 export interface NotificationsService {
@@ -27,6 +30,8 @@ export interface NotificationsService {
   db: NotificationsDb;
   /** The deadline poller, exposed so tests can run a pass without waiting for the interval. */
   poller: ReleasePoller;
+  /** The reminder scheduler, exposed so tests can run a pass at a chosen (test clock) time. */
+  scheduler: ReminderScheduler;
   stop(): Promise<void>;
 }
 
@@ -34,7 +39,7 @@ export interface StartOptions {
   config: NotificationsConfig;
   logger: Logger;
   registry?: Registry;
-  /** Clock for planning and release (tests); the wall clock by default. */
+  /** Clock for planning, release and reminders (tests); the wall clock by default. */
   now?: () => Date;
   /** Listen on HOST:PORT (default true); tests use app.inject() instead. */
   listen?: boolean;
@@ -94,6 +99,7 @@ export const startNotificationsService = async ({
       metrics: plannerMetrics(registry, db),
       documentsWaitMs: config.DOCUMENTS_WAIT_MS,
       supportUrl: config.SUPPORT_URL,
+      customerAssignedEmail: config.CUSTOMER_ASSIGNED_EMAIL_ENABLED,
     };
 
     const consumers: RunningConsumer[] = await startConsumers(
@@ -119,13 +125,28 @@ export const startNotificationsService = async ({
     });
     closers.push(() => poller.stop());
 
+    const schedulerLogger = logger.child({ component: 'reminder-scheduler' });
+    const scheduler = startReminderScheduler(
+      {
+        db,
+        publisher: planner.publisher,
+        now,
+        logger: schedulerLogger,
+        metrics: reminderMetrics(registry, db),
+      },
+      { intervalMs: config.REMINDER_POLL_INTERVAL_MS, logger: schedulerLogger },
+    );
+    closers.push(() => scheduler.stop());
+
     const app = createHttpApp({
       logger,
       registry,
       readiness: { nats: natsReadiness(nc), postgres: pgReadiness(root) },
     });
     await app.register(notificationRoutes(db));
+    await app.register(reminderRoutes(db));
     await app.register(staffRoutes({ db, adminToken: config.ADMIN_TOKEN, now }));
+    await app.register(preferenceRoutes({ db, adminToken: config.ADMIN_TOKEN, now }));
     if (listen) await app.listen({ host: config.HOST, port: config.PORT });
     else await app.ready();
     closers.push(() => app.close());
@@ -135,8 +156,9 @@ export const startNotificationsService = async ({
         port: config.PORT,
         namespace: ns.prefix || '(production)',
         consumes: consumers.map((c) => c.name),
-        publishes: 'notify.{email,sms}.{high,normal}',
+        publishes: 'notify.{email,sms,whatsapp}.{high,normal}',
         documentsWaitMs: config.DOCUMENTS_WAIT_MS,
+        reminderPollIntervalMs: config.REMINDER_POLL_INTERVAL_MS,
       },
       `notifications listening on ${config.HOST}:${config.PORT}`,
     );
@@ -146,7 +168,8 @@ export const startNotificationsService = async ({
       app,
       db,
       poller,
-      // Reverse order of start: HTTP, poller, consumers (drain), NATS drain, Postgres.
+      scheduler,
+      // Reverse order of start: HTTP, reminder scheduler, release poller, consumers (drain), NATS drain, Postgres.
       stop: () => {
         stopping ??= closeAll();
         return stopping;

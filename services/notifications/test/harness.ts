@@ -91,6 +91,7 @@ export const startHarness = async (env: Record<string, string> = {}): Promise<Ha
         STAFF_FIXTURE_PATH: fixturePath,
         // Deadlines are driven by the test clock and explicit poller ticks, not by waiting.
         RELEASE_POLL_INTERVAL_MS: '1h',
+        REMINDER_POLL_INTERVAL_MS: '1h',
         CONSUMER_BACKOFF_MS: '100ms,200ms',
         CONSUMER_ACK_WAIT_MS: '5s',
         LOG_LEVEL: 'silent',

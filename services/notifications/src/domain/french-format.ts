@@ -41,3 +41,8 @@ export const formatTimeWindow = (start: string, end: string): string =>
 export const formatParisDateTime = (iso: string): string => parisDateTime.format(new Date(iso));
 
 export const formatAddress = (a: Address): string => `${a.street}, ${a.postcode} ${a.city}`;
+
+const kilometres = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+
+/** 12.46 → "12,5 km". */
+export const formatKm = (km: number): string => `${kilometres.format(km)} km`;

@@ -4,6 +4,7 @@ import {
   type NotificationRecipient,
   SERVICE_TYPE_LABELS_FR,
 } from '@express-quote/contracts';
+import { type ChannelPreference, DEFAULT_CHANNEL_PREFERENCE, textChannelsFor } from './channel-preference.ts';
 import {
   formatAddress,
   formatCents,
@@ -25,12 +26,14 @@ type BookingConfirmedEvent = EventOf<typeof BookingConfirmed>;
 
 /**
  * Seed steps 4.1 and 4.3 for one confirmed booking: the customer e-mail (with the customer documents), the
- * customer SMS when there is a phone, and one e-mail per eligible staff member (with the internal documents).
+ * customer text when there is a phone (SMS, WhatsApp or both by the phone's channel preference), and one e-mail per
+ * eligible staff member (with the internal documents).
  */
 export const planBookingConfirmed = (
   event: BookingConfirmedEvent,
   directory: readonly StaffMember[],
   ctx: PlanningContext,
+  customerPreference: ChannelPreference = DEFAULT_CHANNEL_PREFERENCE,
 ): PlannedNotification[] => {
   const b = event.data;
   const trigger: TriggerRef = { eventId: event.id, type: event.type, correlationId: event.correlationId };
@@ -76,25 +79,29 @@ export const planBookingConfirmed = (
   ];
 
   if (b.customer.phone) {
-    planned.push({
-      notificationId: notificationIdFor(event.id, 'sms', TEMPLATES.bookingConfirmationSms, customer),
-      channel: 'sms',
-      priority: 'HIGH',
-      template: TEMPLATES.bookingConfirmationSms,
-      recipient: customer,
-      data: {
-        customerName,
-        bookingReference: b.reference,
-        serviceDate: formatLocalDateShort(b.schedule.date),
-        serviceTime,
-        totalAmount,
-      },
-      bookingId: b.bookingId,
-      trigger,
-      awaitsDocuments: null,
-      documentLinks: [],
-      releaseAt: releaseAtFor(ctx, false),
-    });
+    const data = {
+      customerName,
+      bookingReference: b.reference,
+      serviceDate: formatLocalDateShort(b.schedule.date),
+      serviceTime,
+      totalAmount,
+    };
+    // WhatsApp carries the same short text: the template name and data are the SMS ones.
+    for (const channel of textChannelsFor(customerPreference)) {
+      planned.push({
+        notificationId: notificationIdFor(event.id, channel, TEMPLATES.bookingConfirmationSms, customer),
+        channel,
+        priority: 'HIGH',
+        template: TEMPLATES.bookingConfirmationSms,
+        recipient: customer,
+        data,
+        bookingId: b.bookingId,
+        trigger,
+        awaitsDocuments: null,
+        documentLinks: [],
+        releaseAt: releaseAtFor(ctx, false),
+      });
+    }
   }
 
   const staffData = {

@@ -14,6 +14,14 @@ export const TEMPLATES = {
   staffBookingDocuments: 'professional-document',
   professionalAttribution: 'external-professional-attribution',
   staffAlert: 'staff-alert',
+  staffAlertSms: 'staff-alert-sms',
+  bookingReminder: 'booking-reminder',
+  bookingReminderSms: 'booking-reminder-sms',
+  missionReminderSms: 'mission-reminder-sms',
+  missionAssigned: 'mission-assigned',
+  missionTaken: 'mission-taken',
+  /** Not in email-delivery's catalog yet: planned only when CUSTOMER_ASSIGNED_EMAIL_ENABLED is set. */
+  professionalAssigned: 'professional-assigned',
 } as const;
 
 /** The document set a message waits for: what DocumentsGenerated is keyed by. */

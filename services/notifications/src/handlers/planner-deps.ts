@@ -4,4 +4,6 @@ import type { ReleaseDeps } from '../outbox/release-due.ts';
 export interface PlannerDeps extends ReleaseDeps {
   documentsWaitMs: number;
   supportUrl: string;
+  /** Plan the customer's "a professional is assigned" e-mail (template `professional-assigned`). */
+  customerAssignedEmail: boolean;
 }
