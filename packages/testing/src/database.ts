@@ -30,9 +30,12 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
     await admin.end();
   }
   const url = withDatabase(adminUrl, name);
-  const db = new Kysely({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
-  });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // DROP … WITH (FORCE) terminates sessions that are still closing (57P01): an unhandled 'error' would crash the run.
+  const ignore = () => {};
+  pool.on('error', ignore);
+  pool.on('connect', (client) => client.on('error', ignore));
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   let dropped = false;
   return {
     url,
