@@ -36,7 +36,11 @@ const inject = (
 
 describe('admin API', () => {
   it('needs the admin token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: ADMIN_TOKEN }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { authorization: ADMIN_TOKEN },
+    ] as Record<string, string>[]) {
       const res = await inject('GET', '/admin/professionals', undefined, headers);
       expect(res.statusCode).toBe(401);
       expect(res.headers['www-authenticate']).toContain('Bearer');

@@ -15,7 +15,6 @@ const B = professional({ companyName: 'B (100 km)', location: at(100) });
 const C = professional({ companyName: 'C (200 km)', location: at(200) });
 const D = professional({ companyName: 'D (300 km)', location: at(300) });
 const T0 = '2026-06-01T10:00:00.000Z';
-const HOURS = 3_600_000;
 const logger = testLogger();
 let h: Harness;
 

@@ -5,7 +5,7 @@ import {
   type ProfessionalProposed,
 } from '@express-quote/contracts';
 import { createHttpApp } from '@express-quote/service-kit';
-import { testLogger } from '@express-quote/testing';
+import { testLogger, waitFor } from '@express-quote/testing';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributionTables } from '../src/database.ts';
@@ -16,7 +16,7 @@ import { handleBookingCancelled } from '../src/handlers/booking-cancelled.ts';
 import { handleBookingConfirmed } from '../src/handlers/booking-confirmed.ts';
 import { respondRoutes } from '../src/http/respond.ts';
 import { bookingConfirmed, newBookingId, PARIS, professional } from './fixtures.ts';
-import { type Harness, startHarness, tokenOf, waitForEvents } from './harness.ts';
+import { type Harness, startHarness, tokenOf } from './harness.ts';
 
 // 20 professionals 1..20 km north of the pickup: every booking below proposes to all of them.
 const pros = Array.from({ length: 20 }, (_, i) =>
@@ -340,10 +340,24 @@ describe('first acceptance wins', () => {
       .execute();
     expect(used.map((u) => u.professional_id)).toEqual([winner]);
     // And the relay publishes exactly one acceptance for it.
-    const published = await waitForEvents(h, 'attribution.professional_accepted');
-    expect(
-      published.filter((e) => (e.data as { attributionId: string }).attributionId === attributionId),
-    ).toHaveLength(1);
+    const ofThis = (events: Awaited<ReturnType<typeof h.attributionEvents>>) =>
+      events.filter(
+        (e) =>
+          e.type === 'attribution.professional_accepted' &&
+          (e.data as { attributionId: string }).attributionId === attributionId,
+      );
+    await waitFor('the acceptance on ATTRIBUTION', async () => {
+      const all = await h.attributionEvents();
+      // Everything appended so far (the completion comes after the acceptance) has been relayed.
+      return (
+        all.some(
+          (e) =>
+            e.type === 'attribution.completed' &&
+            (e.data as { attributionId: string }).attributionId === attributionId,
+        ) || undefined
+      );
+    });
+    expect(ofThis(await h.attributionEvents())).toHaveLength(1);
   });
 });
 
