@@ -1,4 +1,8 @@
 import {
+  AttributionCancelled,
+  AttributionCompleted,
+  AttributionNeedsStaff,
+  BookingCancelled,
   BookingConfirmed,
   BookingPaymentNeedsAttention,
   createEvent,
@@ -195,4 +199,116 @@ export const paymentAmountMismatch = (
       currency: 'EUR',
     },
     { cause: { externalId: 'evt_3' } },
+  );
+
+type Booking = DataOf<typeof BookingConfirmed>;
+type Cause = { id: string; correlationId: string };
+
+/** The restricted view attribution shows professionals of this booking. */
+export const restrictedView = (b: Booking) => ({
+  bookingId: b.bookingId,
+  reference: b.reference,
+  serviceType: b.serviceType,
+  schedule: b.schedule,
+  customerInitials: `${b.customer.firstName[0]}. ${b.customer.lastName[0]}.`,
+  pickupCity: b.addresses.pickup.city,
+  deliveryCity: b.addresses.delivery?.city ?? null,
+  estimatedAmountCents: 98765,
+  currency: 'EUR' as const,
+  urgent: b.urgent,
+});
+
+export const professional = (n: number, over: { phone?: string | null; email?: string } = {}) => {
+  const professionalId = crypto.randomUUID();
+  return {
+    professionalId,
+    companyName: `Déménageurs ${n}`,
+    contactName: `Paul Martin${n}`,
+    email: over.email ?? `pro${n}-${professionalId.slice(0, 8)}@demenageurs.test`,
+    phone: over.phone === undefined ? `+3347800000${n % 10}` : over.phone,
+  };
+};
+
+export const attributionCompleted = (
+  booking: Booking,
+  cause: Cause,
+  over: { winner?: ReturnType<typeof professional>; others?: Array<ReturnType<typeof professional>> } = {},
+): EventOf<typeof AttributionCompleted> => {
+  const winner = over.winner ?? professional(1);
+  return createEvent(
+    AttributionCompleted,
+    {
+      attributionId: crypto.randomUUID(),
+      bookingId: booking.bookingId,
+      reference: booking.reference,
+      status: 'ASSIGNED',
+      professional: winner,
+      distanceKm: 12.46,
+      booking: restrictedView(booking),
+      otherProfessionals: over.others ?? [professional(2), professional(3)],
+      dayOfReminderAt: '2026-06-15T02:00:00.000Z',
+      completedAt: '2026-05-02T08:00:00.000Z',
+    },
+    { cause },
+  );
+};
+
+export const attributionNeedsStaff = (
+  booking: Booking,
+  cause: Cause,
+  reason: 'NO_ELIGIBLE_PROFESSIONAL' | 'NO_ACCEPTANCE' = 'NO_ACCEPTANCE',
+): EventOf<typeof AttributionNeedsStaff> =>
+  createEvent(
+    AttributionNeedsStaff,
+    {
+      attributionId: crypto.randomUUID(),
+      bookingId: booking.bookingId,
+      reference: booking.reference,
+      status: 'NEEDS_STAFF',
+      reason,
+      booking: restrictedView(booking),
+      radiusKm: 225,
+      rounds: reason === 'NO_ACCEPTANCE' ? 2 : 1,
+      proposedCount: reason === 'NO_ACCEPTANCE' ? 7 : 0,
+      refusedCount: reason === 'NO_ACCEPTANCE' ? 3 : 0,
+      at: '2026-05-03T08:00:00.000Z',
+    },
+    { cause },
+  );
+
+export const bookingCancelled = (
+  booking: Booking,
+  cause: Cause,
+  reason: 'REFUNDED' | 'CUSTOMER_REQUEST' | 'STAFF' = 'REFUNDED',
+): EventOf<typeof BookingCancelled> =>
+  createEvent(
+    BookingCancelled,
+    {
+      bookingId: booking.bookingId,
+      reference: booking.reference,
+      reason,
+      refundedCents: reason === 'REFUNDED' ? booking.amountPaidCents : 0,
+      cancelledAt: '2026-05-05T08:00:00.000Z',
+    },
+    { cause },
+  );
+
+export const attributionCancelled = (
+  completed: EventOf<typeof AttributionCompleted>,
+  reason: 'REFUNDED' | 'CUSTOMER_REQUEST' | 'STAFF' = 'REFUNDED',
+): EventOf<typeof AttributionCancelled> =>
+  createEvent(
+    AttributionCancelled,
+    {
+      attributionId: completed.data.attributionId,
+      bookingId: completed.data.bookingId,
+      reference: completed.data.reference,
+      status: 'CANCELLED',
+      reason,
+      previousStatus: 'ASSIGNED',
+      assignedProfessionalId: completed.data.professional.professionalId,
+      professionalIds: [completed.data.professional.professionalId],
+      cancelledAt: '2026-05-05T08:00:01.000Z',
+    },
+    { cause: completed },
   );

@@ -26,6 +26,8 @@ export const DOCUMENTS_PUBLIC_URL = 'https://documents.express-quote.test';
 export interface TestClock {
   now(): Date;
   advance(ms: number): void;
+  /** Jumps to an instant (reminder tests: a day before a service, the morning of it…). */
+  set(at: Date | string): void;
 }
 
 export const testClock = (start = new Date()): TestClock => {
@@ -34,6 +36,9 @@ export const testClock = (start = new Date()): TestClock => {
     now: () => new Date(t),
     advance: (ms) => {
       t += ms;
+    },
+    set: (at) => {
+      t = new Date(at).getTime();
     },
   };
 };

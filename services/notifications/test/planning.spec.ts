@@ -125,6 +125,42 @@ describe('planBookingConfirmed', () => {
   });
 });
 
+describe('planBookingConfirmed: the customer text by channel preference', () => {
+  const event = bookingConfirmed();
+  const texts = (preference?: 'SMS' | 'WHATSAPP' | 'BOTH') =>
+    planBookingConfirmed(event, DIRECTORY, ctx, preference).filter((p) => p.recipient.kind === 'customer');
+
+  it.each([
+    { preference: undefined, channels: ['email', 'sms'] },
+    { preference: 'SMS' as const, channels: ['email', 'sms'] },
+    { preference: 'WHATSAPP' as const, channels: ['email', 'whatsapp'] },
+    { preference: 'BOTH' as const, channels: ['email', 'sms', 'whatsapp'] },
+  ])('$preference → $channels', ({ preference, channels }) => {
+    const planned = texts(preference);
+    expect(planned.map((p) => p.channel)).toEqual(channels);
+    for (const text of planned.filter((p) => p.channel !== 'email')) {
+      // Same short text, HIGH, sent at once; its id is derived from the phone and the channel.
+      expect(text).toMatchObject({
+        template: 'booking-confirmation-sms',
+        priority: 'HIGH',
+        awaitsDocuments: null,
+        data: planned.find((p) => p.channel !== 'email')?.data,
+      });
+      expect(text.notificationId).toBe(
+        deterministicId(event.id, '+33612345678', text.channel, 'booking-confirmation-sms'),
+      );
+    }
+  });
+
+  it('sends no text at all without a phone, whatever the preference', () => {
+    const noPhone = bookingConfirmed({ customer: { ...event.data.customer, phone: null } });
+    const planned = planBookingConfirmed(noPhone, DIRECTORY, ctx, 'BOTH').filter(
+      (p) => p.recipient.kind === 'customer',
+    );
+    expect(planned.map((p) => p.channel)).toEqual(['email']);
+  });
+});
+
 describe('planProfessionalProposed', () => {
   it.each([
     { urgent: false, priority: 'NORMAL' },
