@@ -183,7 +183,7 @@ describe('planAttributionNeedsStaff', () => {
     expect(sms?.notificationId).toBe(deterministicId(event.id, '+33611111111', 'sms', 'staff-alert-sms'));
     expect(sms?.data).toEqual({
       subject: 'Mission EQ-2026-000123 sans professionnel',
-      message: (plan[0]?.data as { message: string }).message,
+      message: describeNeedsStaff(event).message,
     });
   });
 

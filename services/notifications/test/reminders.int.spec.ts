@@ -114,7 +114,7 @@ describe('reminder scheduler', () => {
   });
 
   it('two scheduler instances racing over the same due reminders: each is fired by one of them, once', async () => {
-    const events = [];
+    const events: Array<Awaited<ReturnType<typeof confirm>>> = [];
     for (let i = 0; i < 20; i++) events.push(await confirm('2026-07-20'));
     for (const e of events) await scheduled(e.data.bookingId, 3);
     const first = h.service;
