@@ -6,11 +6,12 @@ import {
   type ProfessionalProposed,
 } from '@express-quote/contracts';
 import { createPublisher } from '@express-quote/messaging';
-import { waitFor } from '@express-quote/testing';
+import { testLogger, waitFor } from '@express-quote/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributionTables } from '../src/database.ts';
 import { northOf } from '../src/domain/geo.ts';
 import { attributionIdOf } from '../src/domain/ids.ts';
+import { handleBookingConfirmed } from '../src/handlers/booking-confirmed.ts';
 import { bookingConfirmed, newBookingId, PARIS, professional } from './fixtures.ts';
 import { type Harness, startHarness, tokenOf, waitForEvents } from './harness.ts';
 
@@ -93,6 +94,22 @@ describe('booking.confirmed → ATTRIBUTION (real NATS and Postgres)', () => {
       return info.num_pending === 0 && info.num_ack_pending === 0;
     });
     expect(await eventsOf(attributionId)).toHaveLength(3);
+  });
+
+  it('makes one attribution of the same confirmation handled twice at once', async () => {
+    const bookingId = newBookingId();
+    const confirmed = bookingConfirmed({ bookingId });
+    const outcomes = await Promise.all([
+      handleBookingConfirmed(confirmed, h.service.deps, testLogger()),
+      handleBookingConfirmed({ ...confirmed, id: newEventId() }, h.service.deps, testLogger()),
+    ]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['duplicate', 'started']);
+    const stored = await h.service.deps.store.readStream(`attribution-${attributionIdOf(bookingId)}`);
+    expect(stored.map((e) => e.type)).toEqual([
+      'attribution.started',
+      'attribution.professional_proposed',
+      'attribution.professional_proposed',
+    ]);
   });
 
   it('asks staff at once when nobody is eligible', async () => {
