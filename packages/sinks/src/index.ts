@@ -10,3 +10,4 @@ export * from './sms-sink.ts';
 export * from './sms-store.ts';
 export * from './sms-twilio-emulator.ts';
 export * from './sms-vonage-emulator.ts';
+export * from './whatsapp-emulator.ts';

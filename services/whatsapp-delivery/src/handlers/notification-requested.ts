@@ -1,0 +1,248 @@
+import type { EventOf, NotificationRequested } from '@express-quote/contracts';
+import {
+  type HandlerContext,
+  PermanentError,
+  type Publisher,
+  RetryableError,
+} from '@express-quote/messaging';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { CircuitOpenError } from '../adapters/api-breaker.ts';
+import type { CloudApi, TemplateMessage } from '../adapters/cloud-api.ts';
+import { DocumentIntegrityError, type DocumentUploader } from '../adapters/documents.ts';
+import type { CommandRef, DeliveryRecords } from '../delivery-records.ts';
+import { WhatsAppApiError } from '../domain/graph-error.ts';
+import { checkWhatsAppNumber } from '../domain/phone-number.ts';
+import { retryDelayMs } from '../domain/retry-policy.ts';
+import { failedEvent, PROVIDER, sendingEvent, sentEvent, subjectOf } from '../domain/status-events.ts';
+import type { WhatsAppMetrics } from '../metrics.ts';
+import { TemplateDataError, UnknownTemplateError, type WhatsAppRenderer } from '../templates/renderer.ts';
+
+type Command = EventOf<typeof NotificationRequested>;
+
+export interface WhatsAppHandlerDeps {
+  renderer: WhatsAppRenderer;
+  api: CloudApi;
+  documents: DocumentUploader;
+  records: DeliveryRecords;
+  publisher: Publisher;
+  metrics: WhatsAppMetrics;
+  settings: {
+    brandName: string;
+    defaultCountry: CountryCode;
+    templateLanguage: string;
+    maxDeliver: number;
+    backoffMs: readonly number[];
+  };
+  now?: () => Date;
+}
+
+export const callbackData = (notificationId: string, part: string) => `${notificationId}:${part}`;
+
+/**
+ * One `notification.requested` on notify.whatsapp.*: skip if sent, check the number, render, send the free-form
+ * text (then the documents) inside the 24-hour window or, when Meta says the window is closed (131047), the approved
+ * template with the first document in its header. Every API call is recorded as a part, so a redelivery resends
+ * only what is missing.
+ */
+export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
+  const { renderer, api, documents, records, publisher, metrics, settings } = deps;
+  const now = deps.now ?? (() => new Date());
+  const labels = { channel: 'whatsapp', provider: PROVIDER };
+
+  const giveUp = async (
+    command: Command,
+    ref: CommandRef | null,
+    ctx: HandlerContext,
+    failure: { reason: string; retriable: boolean },
+  ): Promise<never> => {
+    const attempt = ctx.deliveryCount;
+    if (ref) await records.markFailed(ref, { attempt, reason: failure.reason });
+    await publisher.publish(
+      failedEvent(subjectOf(command), attempt, now(), { ...failure, provider: ref ? PROVIDER : null }),
+    );
+    metrics.failed.inc({ ...labels, retriable: String(failure.retriable) });
+    ctx.logger.warn(
+      { notificationId: command.data.notificationId, template: command.data.template, attempt, ...failure },
+      failure.retriable
+        ? 'WhatsApp message failed: attempts exhausted'
+        : 'WhatsApp message failed permanently',
+    );
+    if (failure.retriable) throw new RetryableError(failure.reason);
+    throw new PermanentError(failure.reason);
+  };
+
+  return async (command: Command, ctx: HandlerContext): Promise<void> => {
+    const cmd = command.data;
+    const attempt = ctx.deliveryCount;
+    const log = ctx.logger;
+    const subject = subjectOf(command);
+
+    const existing = await records.find(cmd.notificationId);
+    if (existing?.status === 'SENT' && existing.provider_message_id) {
+      metrics.duplicatesSkipped.inc({ channel: 'whatsapp' });
+      await publisher.publish(
+        sentEvent(
+          subject,
+          existing.attempts,
+          existing.sent_at ?? existing.updated_at,
+          existing.provider_message_id,
+        ),
+      );
+      log.info(
+        { notificationId: cmd.notificationId, attempt },
+        'WhatsApp message already sent; not sending again',
+      );
+      return;
+    }
+    if (cmd.channel !== 'whatsapp') {
+      return giveUp(command, null, ctx, {
+        reason: `channel ${cmd.channel} does not belong on notify.whatsapp`,
+        retriable: false,
+      });
+    }
+    if (!cmd.recipient.phone) {
+      return giveUp(command, null, ctx, {
+        reason: `recipient ${cmd.recipient.kind} has no phone number`,
+        retriable: false,
+      });
+    }
+    const phone = checkWhatsAppNumber(cmd.recipient.phone, settings.defaultCountry);
+    if (!phone.ok) return giveUp(command, null, ctx, { reason: phone.reason, retriable: false });
+    let rendered: ReturnType<WhatsAppRenderer['render']>;
+    try {
+      rendered = renderer.render(cmd.template, cmd.data, {
+        recipient: cmd.recipient,
+        brandName: settings.brandName,
+      });
+    } catch (error) {
+      if (error instanceof TemplateDataError || error instanceof UnknownTemplateError) {
+        return giveUp(command, null, ctx, { reason: error.message, retriable: false });
+      }
+      throw error;
+    }
+    const ref: CommandRef = {
+      notificationId: cmd.notificationId,
+      commandEventId: command.id,
+      correlationId: command.correlationId,
+      bookingId: cmd.bookingId,
+      template: cmd.template,
+      waId: phone.waId,
+    };
+    await records.markSending(ref, attempt);
+    await publisher.publish(sendingEvent(subject, attempt, now()));
+
+    const to = phone.waId;
+    const sent = await records.sentParts(cmd.notificationId);
+    const started = performance.now();
+    const templateMessage = async (): Promise<TemplateMessage> => {
+      const first = cmd.attachments[0];
+      return {
+        name: rendered.approved.name,
+        language: settings.templateLanguage,
+        bodyParameters: rendered.approved.bodyParameters,
+        headerDocument:
+          rendered.approved.documentHeader && first
+            ? { id: await documents.mediaIdFor(first), filename: first.filename }
+            : null,
+      };
+    };
+    try {
+      let main = sent.get('template') ?? sent.get('text');
+      let kind: 'text' | 'template' = sent.has('template') ? 'template' : 'text';
+      let fallback: TemplateMessage | null = null;
+      if (!main) {
+        try {
+          main = await api.sendText(to, rendered.text, callbackData(cmd.notificationId, 'text'));
+          await records.recordPart(cmd.notificationId, 'text', main);
+          // Kept for a refusal that only comes later, in a status webhook.
+          fallback = await templateMessage();
+        } catch (error) {
+          if (!(error instanceof WhatsAppApiError && error.kind === 'window_closed')) throw error;
+          log.info(
+            { notificationId: cmd.notificationId, template: rendered.approved.name },
+            'outside the 24-hour window: sending the approved template',
+          );
+          metrics.templateFallbacks.inc({ source: 'send' });
+          main = await api.sendTemplate(
+            to,
+            await templateMessage(),
+            callbackData(cmd.notificationId, 'template'),
+          );
+          await records.recordPart(cmd.notificationId, 'template', main);
+          kind = 'template';
+        }
+      }
+      // Documents are free-form messages: inside the window only (outside, the first one rode in the template).
+      if (kind === 'text') {
+        for (const [i, document] of cmd.attachments.entries()) {
+          const part = `document-${i + 1}`;
+          if (sent.has(part)) continue;
+          const wamid = await api.sendDocument(
+            to,
+            { id: await documents.mediaIdFor(document), filename: document.filename },
+            callbackData(cmd.notificationId, part),
+          );
+          await records.recordPart(cmd.notificationId, part, wamid);
+          ctx.working();
+        }
+      }
+      const sentAt = now();
+      metrics.sendSeconds.observe({ ...labels, outcome: 'sent' }, (performance.now() - started) / 1000);
+      const record = await records.markSent(cmd.notificationId, {
+        attempt,
+        wamid: main,
+        kind,
+        fallback,
+        sentAt,
+      });
+      await publisher.publish(
+        sentEvent(subject, record.attempts, record.sent_at ?? sentAt, record.provider_message_id ?? main),
+      );
+      metrics.sent.inc(labels);
+      metrics.endToEndSeconds.observe(
+        { ...labels, priority: cmd.priority },
+        Math.max(0, sentAt.getTime() - Date.parse(command.occurredAt)) / 1000,
+      );
+      log.info(
+        {
+          notificationId: cmd.notificationId,
+          template: cmd.template,
+          attempt,
+          kind,
+          documents: kind === 'text' ? cmd.attachments.length : 0,
+          wamid: main,
+        },
+        'WhatsApp message sent',
+      );
+    } catch (error) {
+      if (error instanceof DocumentIntegrityError)
+        return giveUp(command, ref, ctx, { reason: error.message, retriable: false });
+      if (error instanceof WhatsAppApiError && error.kind !== 'transient') {
+        metrics.sendSeconds.observe({ ...labels, outcome: 'refused' }, (performance.now() - started) / 1000);
+        return giveUp(command, ref, ctx, { reason: error.message, retriable: false });
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      if (attempt >= settings.maxDeliver) {
+        return giveUp(command, ref, ctx, {
+          reason: `${reason} (gave up after ${attempt} deliveries)`,
+          retriable: true,
+        });
+      }
+      metrics.retried.inc({
+        ...labels,
+        reason: error instanceof CircuitOpenError ? 'circuit_open' : 'api_unavailable',
+      });
+      log.warn(
+        { notificationId: cmd.notificationId, attempt, reason },
+        'WhatsApp send failed; retrying later',
+      );
+      throw new RetryableError(reason, {
+        delayMs: retryDelayMs({
+          backoffMs: settings.backoffMs,
+          deliveryCount: attempt,
+          retryAfterMs: error instanceof WhatsAppApiError ? error.retryAfterMs : null,
+        }),
+      });
+    }
+  };
+};

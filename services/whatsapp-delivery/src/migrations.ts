@@ -1,0 +1,81 @@
+import { type Kysely, sql } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
+
+/** This service's Postgres schema (service name with '_' for '-'). */
+export const SCHEMA = 'whatsapp_delivery';
+
+const migrations: Record<string, Migration> = {
+  '0001_deliveries': {
+    async up(db) {
+      // One row per notification: SENDING before the first API call (a webhook racing our own record still finds
+      // it), SENT once the main message was accepted, FAILED when given up. `fallback` keeps the approved template
+      // message for a free-form text that Meta may still refuse later (131047 in a status webhook).
+      await db.schema
+        .withSchema(SCHEMA)
+        .createTable('deliveries')
+        .addColumn('notification_id', 'uuid', (c) => c.primaryKey())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('SENDING', 'SENT', 'FAILED')`))
+        .addColumn('command_event_id', 'text', (c) => c.notNull())
+        .addColumn('correlation_id', 'text', (c) => c.notNull())
+        .addColumn('booking_id', 'uuid')
+        .addColumn('template', 'text', (c) => c.notNull())
+        .addColumn('wa_id', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().check(sql`attempts > 0`))
+        .addColumn('message_kind', 'text', (c) => c.check(sql`message_kind in ('text', 'template')`))
+        .addColumn('provider_message_id', 'text')
+        .addColumn('fallback', 'jsonb')
+        .addColumn('fallback_claimed_at', 'timestamptz')
+        .addColumn('cost_micros', 'bigint')
+        .addColumn('pricing_category', 'text')
+        .addColumn('sent_at', 'timestamptz')
+        .addColumn('failure_reason', 'text')
+        .addColumn('delivery_status', 'text')
+        .addColumn('delivery_updated_at', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      // Each API call of a notification (main message, each document): a redelivery resends only what is missing.
+      await db.schema
+        .withSchema(SCHEMA)
+        .createTable('message_parts')
+        .addColumn('notification_id', 'uuid', (c) => c.notNull())
+        .addColumn('part', 'text', (c) => c.notNull())
+        .addColumn('wamid', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('message_parts_pk', ['notification_id', 'part'])
+        .execute();
+      // A PDF sent to several recipients is uploaded once (Meta keeps media 30 days).
+      await db.schema
+        .withSchema(SCHEMA)
+        .createTable('media_uploads')
+        .addColumn('sha256', 'text', (c) => c.primaryKey())
+        .addColumn('media_id', 'text', (c) => c.notNull())
+        .addColumn('uploaded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+  },
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: runs before the typed database is used
+export const migrateWhatsAppDelivery = async (db: Kysely<any>): Promise<void> => {
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtextextended(${`migrate:${SCHEMA}`}, 0))`.execute(conn);
+    try {
+      await sql`create schema if not exists ${sql.id(SCHEMA)}`.execute(conn);
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: async () => migrations },
+        migrationTableSchema: SCHEMA,
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+        throw new Error(`${SCHEMA} migration ${failed} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    } finally {
+      await sql`select pg_advisory_unlock(hashtextextended(${`migrate:${SCHEMA}`}, 0))`.execute(conn);
+    }
+  });
+};
