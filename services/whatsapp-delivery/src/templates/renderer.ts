@@ -37,7 +37,12 @@ const describe = (data: unknown, error: z.ZodError): string[] =>
   });
 
 // Graph refuses template parameters with line breaks, tabs or more than four spaces in a row.
-const asParameter = (value: string): string => value.replace(/\s+/g, ' ').trim().slice(0, 1024);
+const asParameter = (value: string): string =>
+  value
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .slice(0, 1024);
 
 export const createWhatsAppRenderer = (
   options: { templates?: readonly WhatsAppTemplate[] } = {},
