@@ -6,6 +6,7 @@ import {
   attributionCancelled,
   attributionCompleted,
   attributionNeedsStaff,
+  bookingCancelled,
   bookingConfirmed,
   professional,
 } from './fixtures.ts';
@@ -167,6 +168,23 @@ describe('after an attribution', () => {
     expect(
       (await remindersOf(confirmed.data.bookingId)).filter((r) => r.type !== 'day-of').map((r) => r.state),
     ).toEqual(['SCHEDULED', 'SCHEDULED', 'SCHEDULED']);
+  });
+
+  it('consumed after its booking was cancelled: nobody is told, the day-of reminder is born cancelled', async () => {
+    const confirmed = bookingConfirmed();
+    await h.publish(confirmed);
+    const ack = await h.publish(bookingCancelled(confirmed.data, confirmed, 'REFUNDED'));
+    await h.consumed(h.ns.stream('bookings'), 'notifications-booking-cancelled', ack.seq);
+    const completed = attributionCompleted(confirmed.data, confirmed);
+    const done = await h.publish(completed);
+    await h.consumed(h.ns.stream('attribution'), 'notifications-attribution-completed', done.seq);
+    await h.service.poller.tick();
+    const told = (await h.notifyMessages()).filter(
+      (m) => (m.event.data.trigger as { eventId: string }).eventId === completed.id,
+    );
+    expect(told).toEqual([]);
+    const dayOf = (await remindersOf(confirmed.data.bookingId)).find((r) => r.type === 'day-of');
+    expect(dayOf).toMatchObject({ state: 'CANCELLED', reason: 'BOOKING_CANCELLED:REFUNDED' });
   });
 
   it('needs_staff: a HIGH staff alert to the responsibles, operations and admins', async () => {

@@ -4,6 +4,7 @@ import { findBookingSnapshot } from '../bookings/booking-snapshots.ts';
 import { planAttributionCompleted } from '../domain/plan-attribution-completed.ts';
 import { acceptPlan } from '../outbox/accept-plan.ts';
 import { releaseDue } from '../outbox/release-due.ts';
+import { cancellationOf, knownCancellations } from '../reminders/cancellations.ts';
 import { listStaff } from '../staff/staff-directory.ts';
 import type { PlannerDeps } from './planner-deps.ts';
 
@@ -22,12 +23,26 @@ export const handleAttributionCompleted =
       throw new RetryableError(`booking ${bookingId} is not known yet (booking.confirmed not consumed)`);
     }
     const now = deps.now();
-    const { notifications, reminders } = planAttributionCompleted(event, booking, await listStaff(deps.db), {
+    const plan = planAttributionCompleted(event, booking, await listStaff(deps.db), {
       now,
       documentsWaitMs: deps.documentsWaitMs,
       supportUrl: deps.supportUrl,
       customerAssignedEmail: deps.customerAssignedEmail,
     });
+    // Consumed after the booking's (or attribution's) cancellation: nobody is told a mission that no longer
+    // exists; the reminder is still stored, born CANCELLED, so the API shows what happened.
+    const cancellation = cancellationOf(await knownCancellations(deps.db, [bookingId], [attributionId]), {
+      bookingId,
+      attributionId,
+    });
+    const notifications = cancellation ? [] : plan.notifications;
+    const reminders = plan.reminders;
+    if (cancellation) {
+      ctx.logger.info(
+        { bookingId, attributionId, cancellation },
+        'attribution follow-ups skipped: cancelled',
+      );
+    }
     const accepted = await acceptPlan(
       deps.db,
       { eventId: event.id, type: event.type, correlationId: event.correlationId, bookingId },
