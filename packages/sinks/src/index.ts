@@ -6,6 +6,7 @@ export * from './sms-brevo-emulator.ts';
 export * from './sms-emulator-server.ts';
 export * from './sms-faults.ts';
 export * from './sms-free-mobile-emulator.ts';
+export * from './sms-phone-sinks.ts';
 export * from './sms-sink.ts';
 export * from './sms-store.ts';
 export * from './sms-twilio-emulator.ts';

@@ -15,6 +15,8 @@ export interface SmsSinkOptions {
   freeMobileOwnerPhone?: string;
   twilioAutoReport?: TwilioEmulatorOptions['autoReport'];
   maxMessages?: number;
+  /** Share a store with other emulators (the WhatsApp one in startPhoneSinks). */
+  store?: SmsStore;
 }
 
 export interface SmsSink {
@@ -35,7 +37,9 @@ export interface SmsSink {
 
 /** Every SMS provider emulator at once, sharing one store of captured messages. */
 export const startSmsSink = async (options: SmsSinkOptions = {}): Promise<SmsSink> => {
-  const store = new SmsStore(options.maxMessages === undefined ? {} : { maxMessages: options.maxMessages });
+  const store =
+    options.store ??
+    new SmsStore(options.maxMessages === undefined ? {} : { maxMessages: options.maxMessages });
   const host = options.host ?? '127.0.0.1';
   const twilio = await startTwilioEmulator({
     host,
