@@ -1,11 +1,14 @@
 export * from './config.ts';
 export * from './config-docs.ts';
 export * from './config-fields.ts';
+export * from './consumer-lag-metrics.ts';
 export * from './dependency-probes.ts';
+export * from './dlq-size-metric.ts';
 export * from './http-app.ts';
 export * from './http-errors.ts';
 export * from './http-metrics.ts';
 export * from './logger.ts';
 export * from './masking.ts';
+export type { MetricsPoller } from './metrics-poller.ts';
 export * from './readiness.ts';
 export * from './run-service.ts';
