@@ -1,7 +1,6 @@
 import { NotificationRequested, namespaced, notifySubject } from '@express-quote/contracts';
 import {
   connectNats,
-  consumerLag,
   createPublisher,
   ensureContextStream,
   ensureDlqStream,
@@ -14,13 +13,15 @@ import {
   type HttpApp,
   natsReadiness,
   pgReadiness,
+  registerConsumerLagMetrics,
+  registerDlqSizeMetric,
 } from '@express-quote/service-kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js/max';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { createBrevoProvider } from './adapters/brevo.ts';
 import { createFreeMobileProvider } from './adapters/free-mobile.ts';
 import { type GuardedSmsProvider, withBreaker } from './adapters/provider-breaker.ts';
@@ -208,28 +209,18 @@ export const startSmsDeliveryService = async ({
       );
     }
 
-    const lagGauge = (
-      name: string,
-      help: string,
-      pick: (lag: { pending: number; ackPending: number }) => number,
-    ) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['consumer'],
-        registers: [registry],
-        async collect() {
-          for (const durable of Object.values(DURABLES)) {
-            try {
-              this.set({ consumer: durable }, pick(await consumerLag(jsm, ns.stream('notify'), durable)));
-            } catch {
-              // NATS unreachable: keep the last value; /readyz reports the outage.
-            }
-          }
-        },
-      });
-    lagGauge('eq_consumer_pending', 'Messages not yet delivered to the consumer', (l) => l.pending);
-    lagGauge('eq_consumer_ack_pending', 'Messages delivered and not yet acknowledged', (l) => l.ackPending);
+    // The seed's queue gauges (waiting / active / redelivered) and the DLQ size, polled from JetStream.
+    const pollers = [
+      registerConsumerLagMetrics(
+        registry,
+        jsm,
+        Object.values(DURABLES).map((durable) => ({ stream: ns.stream('notify'), durable })),
+      ),
+      registerDlqSizeMetric(registry, jsm, ns.stream('dlq')),
+    ];
+    closers.push(async () => {
+      for (const poller of pollers) poller.stop();
+    });
 
     const app = createHttpApp({
       logger,

@@ -14,6 +14,8 @@ import {
   type HttpApp,
   natsReadiness,
   pgReadiness,
+  registerConsumerLagMetrics,
+  registerDlqSizeMetric,
 } from '@express-quote/service-kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -154,6 +156,19 @@ export const startWhatsAppDeliveryService = async ({
         }),
       );
     }
+
+    // The seed's queue gauges (waiting / active / redelivered) and the DLQ size, polled from JetStream.
+    const pollers = [
+      registerConsumerLagMetrics(
+        registry,
+        jsm,
+        Object.values(DURABLES).map((durable) => ({ stream: ns.stream('notify'), durable })),
+      ),
+      registerDlqSizeMetric(registry, jsm, ns.stream('dlq')),
+    ];
+    closers.push(async () => {
+      for (const poller of pollers) poller.stop();
+    });
 
     const app = createHttpApp({
       logger,
