@@ -136,20 +136,42 @@ describe('planBookingConfirmed: the customer text by channel preference', () => 
     { preference: 'WHATSAPP' as const, channels: ['email', 'whatsapp'] },
     { preference: 'BOTH' as const, channels: ['email', 'sms', 'whatsapp'] },
   ])('$preference → $channels', ({ preference, channels }) => {
-    const planned = texts(preference);
-    expect(planned.map((p) => p.channel)).toEqual(channels);
-    for (const text of planned.filter((p) => p.channel !== 'email')) {
-      // Same short text, HIGH, sent at once; its id is derived from the phone and the channel.
-      expect(text).toMatchObject({
-        template: 'booking-confirmation-sms',
-        priority: 'HIGH',
-        awaitsDocuments: null,
-        data: planned.find((p) => p.channel !== 'email')?.data,
-      });
-      expect(text.notificationId).toBe(
-        deterministicId(event.id, '+33612345678', text.channel, 'booking-confirmation-sms'),
-      );
-    }
+    expect(texts(preference).map((p) => p.channel)).toEqual(channels);
+  });
+
+  it('the SMS goes at once; WhatsApp waits for the customer documents and carries them', () => {
+    const [, sms, whatsapp] = texts('BOTH');
+    expect(sms).toMatchObject({
+      template: 'booking-confirmation-sms',
+      priority: 'HIGH',
+      awaitsDocuments: null,
+      releaseAt: ctx.now.toISOString(),
+    });
+    expect(sms?.notificationId).toBe(
+      deterministicId(event.id, '+33612345678', 'sms', 'booking-confirmation-sms'),
+    );
+    expect(whatsapp).toMatchObject({
+      template: 'booking-confirmation-whatsapp',
+      priority: 'HIGH',
+      awaitsDocuments: {
+        bookingId: event.data.bookingId,
+        audience: 'customer',
+        attributionId: null,
+        professionalId: null,
+      },
+      releaseAt: '2026-05-01T10:01:01.000Z',
+      data: {
+        customerName: 'Jean Dupont',
+        bookingReference: 'EQ-2026-000123',
+        serviceType: 'Déménagement',
+        serviceDate: 'lundi 15 juin 2026',
+        serviceTime: '09h00 – 12h00',
+        totalAmount: '1\u202f234,56\u00a0€',
+      },
+    });
+    expect(whatsapp?.notificationId).toBe(
+      deterministicId(event.id, '+33612345678', 'whatsapp', 'booking-confirmation-whatsapp'),
+    );
   });
 
   it('sends no text at all without a phone, whatever the preference', () => {

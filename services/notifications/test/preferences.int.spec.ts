@@ -1,7 +1,7 @@
 import { deterministicId } from '@express-quote/contracts';
 import { waitFor } from '@express-quote/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookingConfirmed, bookingConfirmedData } from './fixtures.ts';
+import { bookingConfirmed, bookingConfirmedData, customerDocuments, documentsGenerated } from './fixtures.ts';
 import { ADMIN_TOKEN, type Harness, type NotifyMessage, startHarness } from './harness.ts';
 
 let h: Harness;
@@ -93,29 +93,58 @@ describe('channel preferences API', () => {
 });
 
 describe('customer texts by preference', () => {
-  it('WHATSAPP: the booking confirmation goes to notify.whatsapp.high instead of SMS', async () => {
+  it('WHATSAPP: the confirmation goes to notify.whatsapp.high with the customer documents, no SMS', async () => {
     const { phone, data } = customerWithPhone();
     expect((await put(phone, { channel: 'WHATSAPP' })).statusCode).toBe(201);
     const event = bookingConfirmed(data);
     await h.publish(event);
+    await h.publish(
+      documentsGenerated(
+        {
+          audience: 'customer',
+          bookingId: event.data.bookingId,
+          documents: customerDocuments(event.data.bookingId),
+        },
+        event,
+      ),
+    );
     const [text, ...more] = await textsOf(event.data.bookingId, 1);
     expect(more).toEqual([]);
     expect(text?.subject).toBe('notify.whatsapp.high');
-    expect(text?.event.id).toBe(deterministicId(event.id, phone, 'whatsapp', 'booking-confirmation-sms'));
+    expect(text?.event.id).toBe(
+      deterministicId(event.id, phone, 'whatsapp', 'booking-confirmation-whatsapp'),
+    );
     expect(text?.event.data).toMatchObject({
       channel: 'whatsapp',
-      template: 'booking-confirmation-sms',
+      template: 'booking-confirmation-whatsapp',
       recipient: { kind: 'customer', phone },
+      // The confirmation first: outside the 24-hour window it is the approved template's document header.
+      attachments: customerDocuments(event.data.bookingId),
+      documentsMissing: false,
     });
   });
 
-  it('BOTH: the booking confirmation goes out as an SMS and on WhatsApp', async () => {
+  it('BOTH: the SMS at once, WhatsApp once the documents are there', async () => {
     const { phone, data } = customerWithPhone();
     await put(phone, { channel: 'BOTH' });
     const event = bookingConfirmed(data);
     await h.publish(event);
+    expect((await textsOf(event.data.bookingId, 1)).map((m) => m.subject)).toEqual(['notify.sms.high']);
+    await h.publish(
+      documentsGenerated(
+        {
+          audience: 'customer',
+          bookingId: event.data.bookingId,
+          documents: customerDocuments(event.data.bookingId),
+        },
+        event,
+      ),
+    );
     const texts = await textsOf(event.data.bookingId, 2);
-    expect(texts.map((m) => m.subject).sort()).toEqual(['notify.sms.high', 'notify.whatsapp.high']);
+    expect(texts.map((m) => [m.subject, m.event.data.template])).toEqual([
+      ['notify.sms.high', 'booking-confirmation-sms'],
+      ['notify.whatsapp.high', 'booking-confirmation-whatsapp'],
+    ]);
   });
 
   it('a reminder follows the preference of when it fires, not of when it was scheduled', async () => {
@@ -131,8 +160,8 @@ describe('customer texts by preference', () => {
     const reminder = (await textsOf(event.data.bookingId, 2)).find((m) => m.event.data.reminderId);
     expect(reminder?.subject).toBe('notify.whatsapp.normal');
     expect(reminder?.event.data).toMatchObject({
-      template: 'booking-reminder-sms',
-      data: { reminderType: '7d' },
+      template: 'booking-reminder-whatsapp',
+      data: { reminderType: '7d', serviceDate: '15/06/2026' },
     });
   });
 });

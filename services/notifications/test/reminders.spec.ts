@@ -58,6 +58,7 @@ describe('planCustomerReminders', () => {
       {
         medium: 'text',
         template: 'booking-reminder-sms',
+        whatsappTemplate: 'booking-reminder-whatsapp',
         data: {
           reminderType: '24h',
           recipientName: 'Jean Dupont',
@@ -135,7 +136,12 @@ const reminder = (over: Partial<Reminder> = {}): Reminder => ({
     phone: '+33612345678',
   },
   messages: [
-    { medium: 'text', template: 'booking-reminder-sms', data: { reminderType: '24h' } },
+    {
+      medium: 'text',
+      template: 'booking-reminder-sms',
+      whatsappTemplate: 'booking-reminder-whatsapp',
+      data: { reminderType: '24h' },
+    },
     { medium: 'email', template: 'booking-reminder', data: { reminderType: '24h' } },
   ],
   priority: 'NORMAL',
@@ -246,7 +252,7 @@ describe('reminderCommands', () => {
     {
       preference: 'WHATSAPP' as const,
       expected: [
-        ['whatsapp', 'booking-reminder-sms'],
+        ['whatsapp', 'booking-reminder-whatsapp'],
         ['email', 'booking-reminder'],
       ],
     },
@@ -254,7 +260,7 @@ describe('reminderCommands', () => {
       preference: 'BOTH' as const,
       expected: [
         ['sms', 'booking-reminder-sms'],
-        ['whatsapp', 'booking-reminder-sms'],
+        ['whatsapp', 'booking-reminder-whatsapp'],
         ['email', 'booking-reminder'],
       ],
     },
@@ -271,7 +277,7 @@ describe('reminderCommands', () => {
     const commands = reminderCommands(r, 'BOTH');
     expect(commands.map((c) => c.notificationId)).toEqual([
       deterministicId(r.reminderId, 'sms', 'booking-reminder-sms'),
-      deterministicId(r.reminderId, 'whatsapp', 'booking-reminder-sms'),
+      deterministicId(r.reminderId, 'whatsapp', 'booking-reminder-whatsapp'),
       deterministicId(r.reminderId, 'email', 'booking-reminder'),
     ]);
     for (const c of commands) {

@@ -205,6 +205,7 @@ const planDayOfReminder = (
         {
           medium: 'text',
           template: TEMPLATES.missionReminderSms,
+          whatsappTemplate: TEMPLATES.missionReminderWhatsApp,
           data: {
             professionalName: a.professional.contactName,
             bookingReference: a.reference,

@@ -26,8 +26,8 @@ type BookingConfirmedEvent = EventOf<typeof BookingConfirmed>;
 
 /**
  * Seed steps 4.1 and 4.3 for one confirmed booking: the customer e-mail (with the customer documents), the
- * customer text when there is a phone (SMS, WhatsApp or both by the phone's channel preference), and one e-mail per
- * eligible staff member (with the internal documents).
+ * customer text when there is a phone (SMS at once, WhatsApp with the customer documents, or both, by the phone's
+ * channel preference), and one e-mail per eligible staff member (with the internal documents).
  */
 export const planBookingConfirmed = (
   event: BookingConfirmedEvent,
@@ -79,27 +79,60 @@ export const planBookingConfirmed = (
   ];
 
   if (b.customer.phone) {
-    const data = {
-      customerName,
-      bookingReference: b.reference,
-      serviceDate: formatLocalDateShort(b.schedule.date),
-      serviceTime,
-      totalAmount,
-    };
-    // WhatsApp carries the same short text: the template name and data are the SMS ones.
-    for (const channel of textChannelsFor(customerPreference)) {
+    const channels = textChannelsFor(customerPreference);
+    if (channels.includes('sms')) {
       planned.push({
-        notificationId: notificationIdFor(event.id, channel, TEMPLATES.bookingConfirmationSms, customer),
-        channel,
+        notificationId: notificationIdFor(event.id, 'sms', TEMPLATES.bookingConfirmationSms, customer),
+        channel: 'sms',
         priority: 'HIGH',
         template: TEMPLATES.bookingConfirmationSms,
         recipient: customer,
-        data,
+        data: {
+          customerName,
+          bookingReference: b.reference,
+          serviceDate: formatLocalDateShort(b.schedule.date),
+          serviceTime,
+          totalAmount,
+        },
         bookingId: b.bookingId,
         trigger,
         awaitsDocuments: null,
         documentLinks: [],
         releaseAt: releaseAtFor(ctx, false),
+      });
+    }
+    if (channels.includes('whatsapp')) {
+      // WhatsApp carries the PDFs (the confirmation first: outside the 24-hour window it rides in the approved
+      // template's header), so it waits for the customer set like the e-mail.
+      planned.push({
+        notificationId: notificationIdFor(
+          event.id,
+          'whatsapp',
+          TEMPLATES.bookingConfirmationWhatsApp,
+          customer,
+        ),
+        channel: 'whatsapp',
+        priority: 'HIGH',
+        template: TEMPLATES.bookingConfirmationWhatsApp,
+        recipient: customer,
+        data: {
+          customerName,
+          bookingReference: b.reference,
+          serviceType,
+          serviceDate: formatLocalDateLong(b.schedule.date),
+          serviceTime,
+          totalAmount,
+        },
+        bookingId: b.bookingId,
+        trigger,
+        awaitsDocuments: {
+          bookingId: b.bookingId,
+          audience: 'customer',
+          attributionId: null,
+          professionalId: null,
+        },
+        documentLinks: [],
+        releaseAt: releaseAtFor(ctx, true),
       });
     }
   }

@@ -69,6 +69,7 @@ export const planCustomerReminders = (
       return {
         medium,
         template: TEMPLATES.bookingReminderSms,
+        whatsappTemplate: TEMPLATES.bookingReminderWhatsApp,
         data: { ...common, reminderType: type, serviceDate: formatLocalDateShort(b.schedule.date) },
       };
     }

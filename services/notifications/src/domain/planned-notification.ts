@@ -11,13 +11,16 @@ import { deterministicId } from '@express-quote/contracts';
 export const TEMPLATES = {
   bookingConfirmation: 'booking-confirmation',
   bookingConfirmationSms: 'booking-confirmation-sms',
+  bookingConfirmationWhatsApp: 'booking-confirmation-whatsapp',
   staffBookingDocuments: 'professional-document',
   professionalAttribution: 'external-professional-attribution',
   staffAlert: 'staff-alert',
   staffAlertSms: 'staff-alert-sms',
   bookingReminder: 'booking-reminder',
   bookingReminderSms: 'booking-reminder-sms',
+  bookingReminderWhatsApp: 'booking-reminder-whatsapp',
   missionReminderSms: 'mission-reminder-sms',
+  missionReminderWhatsApp: 'mission-reminder-whatsapp',
   missionAssigned: 'mission-assigned',
   missionTaken: 'mission-taken',
   /** Not in email-delivery's catalog yet: planned only when CUSTOMER_ASSIGNED_EMAIL_ENABLED is set. */

@@ -24,7 +24,10 @@ export type ReminderState = (typeof REMINDER_STATES)[number];
  */
 export interface ReminderMessage {
   medium: 'email' | 'text';
+  /** The e-mail template, or the SMS template of a text. */
   template: string;
+  /** A text sent on WhatsApp: its template there (same data). */
+  whatsappTemplate?: string;
   data: Record<string, unknown>;
 }
 
@@ -124,17 +127,21 @@ export const reminderCommands = (
         : reminder.followsPreference
           ? textChannelsFor(preference)
           : (['sms'] as const);
-    return channels.map((channel) => ({
-      notificationId: deterministicId(reminder.reminderId, channel, message.template),
-      channel,
-      priority: reminder.priority,
-      template: message.template,
-      recipient: reminder.recipient,
-      data: message.data,
-      attachments: [],
-      documentsMissing: false,
-      bookingId: reminder.bookingId,
-      trigger: { eventId: reminder.trigger.eventId, type: reminder.trigger.type },
-      reminderId: reminder.reminderId,
-    }));
+    return channels.map((channel) => {
+      const template =
+        channel === 'whatsapp' ? (message.whatsappTemplate ?? message.template) : message.template;
+      return {
+        notificationId: deterministicId(reminder.reminderId, channel, template),
+        channel,
+        priority: reminder.priority,
+        template,
+        recipient: reminder.recipient,
+        data: message.data,
+        attachments: [],
+        documentsMissing: false,
+        bookingId: reminder.bookingId,
+        trigger: { eventId: reminder.trigger.eventId, type: reminder.trigger.type },
+        reminderId: reminder.reminderId,
+      };
+    });
   });

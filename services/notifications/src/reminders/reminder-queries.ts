@@ -17,7 +17,7 @@ export interface ReminderView {
   priority: string;
   recipient: unknown;
   /** Templates and media (email, or text: SMS / WhatsApp by preference when it fires). */
-  messages: Array<Pick<ReminderMessage, 'medium' | 'template'>>;
+  messages: Array<Pick<ReminderMessage, 'medium' | 'template' | 'whatsappTemplate'>>;
   followsPreference: boolean;
   trigger: { eventId: string; type: string };
   correlationId: string;
@@ -52,7 +52,11 @@ export const listBookingReminders = async (
       serviceStartsAt: reminder.serviceStartsAt,
       priority: reminder.priority,
       recipient: reminder.recipient,
-      messages: reminder.messages.map((m) => ({ medium: m.medium, template: m.template })),
+      messages: reminder.messages.map((m) => ({
+        medium: m.medium,
+        template: m.template,
+        ...(m.whatsappTemplate ? { whatsappTemplate: m.whatsappTemplate } : {}),
+      })),
       followsPreference: reminder.followsPreference,
       trigger: { eventId: reminder.trigger.eventId, type: reminder.trigger.type },
       correlationId: reminder.trigger.correlationId,
