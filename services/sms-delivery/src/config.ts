@@ -29,12 +29,18 @@ export const SmsDeliveryConfigSchema = z
   .object({
     ...commonConfig,
     PORT: port().default(3007).describe('HTTP port (delivery callbacks, health, readiness, metrics).'),
-    SMS_PROVIDERS: commaList(
-      z.enum(SMS_PROVIDER_NAMES, { error: `must be among ${SMS_PROVIDER_NAMES.join(', ')}` }),
-    )
-      .default(['twilio'])
+    SMS_PROVIDERS: z
+      .string()
+      .default('')
+      .transform((raw) =>
+        raw
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== ''),
+      )
+      .pipe(z.array(z.enum(SMS_PROVIDER_NAMES, { error: `must be among ${SMS_PROVIDER_NAMES.join(', ')}` })))
       .describe(
-        'Providers in fallback order, e.g. "twilio,vonage,brevo". free-mobile only ever reaches its own account owner (staff alerts).',
+        'Providers in fallback order, e.g. "twilio,vonage,brevo" (free-mobile only ever reaches its own account owner: staff alerts). Empty: SMS disabled, notify.sms.* is not consumed and commands wait in the stream.',
       ),
     SMS_DEFAULT_COUNTRY: z
       .string()

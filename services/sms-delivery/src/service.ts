@@ -188,7 +188,13 @@ export const startSmsDeliveryService = async ({
     closers.push(async () => {
       await Promise.all(consumers.map((c) => c.stop({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS })));
     });
-    for (const priority of ['HIGH', 'NORMAL'] as const) {
+    if (providers.length === 0) {
+      logger.warn(
+        { consumes: 'nothing' },
+        'SMS_PROVIDERS is empty: SMS sending is disabled, notify.sms.* commands wait in the stream until a provider is configured',
+      );
+    }
+    for (const priority of providers.length > 0 ? (['HIGH', 'NORMAL'] as const) : []) {
       consumers.push(
         await runConsumer({
           nc,
@@ -245,7 +251,10 @@ export const startSmsDeliveryService = async ({
     logger.info(
       {
         port,
-        consumes: [ns.subject(notifySubject('sms', 'HIGH')), ns.subject(notifySubject('sms', 'NORMAL'))],
+        consumes:
+          providers.length > 0
+            ? [ns.subject(notifySubject('sms', 'HIGH')), ns.subject(notifySubject('sms', 'NORMAL'))]
+            : [],
         publishes: ns.contextFilter('notifications'),
         providers: config.SMS_PROVIDERS,
         templates: renderer.names,

@@ -8,6 +8,7 @@ const base = {
   TWILIO_ACCOUNT_SID: 'AC0123',
   TWILIO_AUTH_TOKEN: 'secret-token',
   TWILIO_FROM: 'ExpressQuote',
+  SMS_PROVIDERS: ' twilio ',
 };
 
 const problems = (env: Record<string, string>): string[] => {
@@ -21,9 +22,13 @@ const problems = (env: Record<string, string>): string[] => {
 };
 
 describe('sms-delivery configuration', () => {
-  it('defaults: twilio alone, France, port 3007, a price table', () => {
-    const config = loadConfig(SmsDeliveryConfigSchema, base);
-    expect(config).toMatchObject({ SMS_PROVIDERS: ['twilio'], SMS_DEFAULT_COUNTRY: 'FR', PORT: 3007 });
+  it('defaults: no provider (SMS disabled), France, port 3007, a price table', () => {
+    const config = loadConfig(SmsDeliveryConfigSchema, {
+      NATS_URL: base.NATS_URL,
+      DATABASE_URL: base.DATABASE_URL,
+    });
+    expect(config).toMatchObject({ SMS_PROVIDERS: [], SMS_DEFAULT_COUNTRY: 'FR', PORT: 3007 });
+    expect(loadConfig(SmsDeliveryConfigSchema, base).SMS_PROVIDERS).toEqual(['twilio']);
     expect(config.SMS_PRICE_PER_SEGMENT_MICROS).toEqual({
       twilio: 79_000,
       vonage: 72_000,
@@ -45,9 +50,9 @@ describe('sms-delivery configuration', () => {
         'FREE_MOBILE_PHONE',
       ]),
     );
-    expect(problems({ NATS_URL: base.NATS_URL, DATABASE_URL: base.DATABASE_URL })).toEqual(
-      expect.arrayContaining(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']),
-    );
+    expect(
+      problems({ NATS_URL: base.NATS_URL, DATABASE_URL: base.DATABASE_URL, SMS_PROVIDERS: 'twilio' }),
+    ).toEqual(expect.arrayContaining(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']));
   });
 
   it('refuses an unknown or repeated provider, a bad price table and a short ack wait', () => {

@@ -27,16 +27,23 @@ export const WhatsAppDeliveryConfigSchema = z
       .regex(/^v\d+\.\d+$/, 'must look like v23.0')
       .default('v23.0')
       .describe("Graph API version (the seed's v18.0 is retired)."),
-    WHATSAPP_ACCESS_TOKEN: secret().describe('System user access token of the WhatsApp Business account.'),
+    WHATSAPP_ACCESS_TOKEN: secret()
+      .optional()
+      .describe(
+        'System user access token of the WhatsApp Business account. The four WHATSAPP credentials go together; none: WhatsApp disabled (notify.whatsapp.* waits in the stream).',
+      ),
     WHATSAPP_PHONE_NUMBER_ID: z
       .string()
       .trim()
       .regex(/^\d+$/, 'must be the numeric phone number id')
+      .optional()
       .describe('Business phone number id.'),
-    WHATSAPP_APP_SECRET: secret().describe('App secret: verifies X-Hub-Signature-256 of webhooks.'),
-    WHATSAPP_VERIFY_TOKEN: secret().describe(
-      'Token Meta echoes when it checks the webhook subscription (GET).',
-    ),
+    WHATSAPP_APP_SECRET: secret()
+      .optional()
+      .describe('App secret: verifies X-Hub-Signature-256 of webhooks.'),
+    WHATSAPP_VERIFY_TOKEN: secret()
+      .optional()
+      .describe('Token Meta echoes when it checks the webhook subscription (GET).'),
     WHATSAPP_TEMPLATE_LANGUAGE: z
       .string()
       .trim()
@@ -89,9 +96,42 @@ export const WhatsAppDeliveryConfigSchema = z
       .default('documents')
       .describe('Object Store bucket of the PDFs.'),
   })
-  .refine((c) => c.WHATSAPP_ACK_WAIT_MS > 3 * c.WHATSAPP_SEND_TIMEOUT_MS, {
-    path: ['WHATSAPP_ACK_WAIT_MS'],
-    message: 'must be longer than 3 × WHATSAPP_SEND_TIMEOUT_MS (text, upload and document of one message)',
+  .superRefine((c, ctx) => {
+    if (c.WHATSAPP_ACK_WAIT_MS <= 3 * c.WHATSAPP_SEND_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WHATSAPP_ACK_WAIT_MS'],
+        message:
+          'must be longer than 3 × WHATSAPP_SEND_TIMEOUT_MS (text, upload and document of one message)',
+      });
+    }
+    const credentials = [
+      'WHATSAPP_ACCESS_TOKEN',
+      'WHATSAPP_PHONE_NUMBER_ID',
+      'WHATSAPP_APP_SECRET',
+      'WHATSAPP_VERIFY_TOKEN',
+    ] as const;
+    if (credentials.some((name) => c[name])) {
+      for (const name of credentials) {
+        if (!c[name])
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'required with the other WHATSAPP credentials',
+          });
+      }
+    }
   });
 
 export type WhatsAppDeliveryConfig = z.output<typeof WhatsAppDeliveryConfigSchema>;
+
+/** The four credentials, or null when WhatsApp is not configured (disabled). */
+export const whatsAppCredentials = (c: WhatsAppDeliveryConfig) =>
+  c.WHATSAPP_ACCESS_TOKEN && c.WHATSAPP_PHONE_NUMBER_ID && c.WHATSAPP_APP_SECRET && c.WHATSAPP_VERIFY_TOKEN
+    ? {
+        accessToken: c.WHATSAPP_ACCESS_TOKEN,
+        phoneNumberId: c.WHATSAPP_PHONE_NUMBER_ID,
+        appSecret: c.WHATSAPP_APP_SECRET,
+        verifyToken: c.WHATSAPP_VERIFY_TOKEN,
+      }
+    : null;

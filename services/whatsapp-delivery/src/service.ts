@@ -26,7 +26,7 @@ import type { Registry } from 'prom-client';
 import { withApiBreaker } from './adapters/api-breaker.ts';
 import { createCloudApi } from './adapters/cloud-api.ts';
 import { createDocumentUploader } from './adapters/documents.ts';
-import type { WhatsAppDeliveryConfig } from './config.ts';
+import { type WhatsAppDeliveryConfig, whatsAppCredentials } from './config.ts';
 import { createDeliveryRecords, type Database } from './delivery-records.ts';
 import { PROVIDER } from './domain/status-events.ts';
 import { createWhatsAppHandler } from './handlers/notification-requested.ts';
@@ -69,6 +69,8 @@ export const startWhatsAppDeliveryService = async ({
 
   try {
     const renderer = createWhatsAppRenderer();
+    // Unconfigured: the service runs (health, metrics) but consumes nothing; commands wait in NOTIFY.
+    const credentials = whatsAppCredentials(config);
     const metrics = createWhatsAppMetrics(registry);
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({
@@ -98,8 +100,8 @@ export const startWhatsAppDeliveryService = async ({
       createCloudApi({
         baseUrl: config.WHATSAPP_API_BASE_URL,
         version: config.WHATSAPP_GRAPH_VERSION,
-        phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
-        accessToken: config.WHATSAPP_ACCESS_TOKEN,
+        phoneNumberId: credentials?.phoneNumberId ?? '0',
+        accessToken: credentials?.accessToken ?? '',
         timeoutMs: config.WHATSAPP_SEND_TIMEOUT_MS,
       }),
       {
@@ -135,7 +137,13 @@ export const startWhatsAppDeliveryService = async ({
     closers.push(async () => {
       await Promise.all(consumers.map((c) => c.stop({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS })));
     });
-    for (const priority of ['HIGH', 'NORMAL'] as const) {
+    if (!credentials) {
+      logger.warn(
+        { consumes: 'nothing' },
+        'WhatsApp credentials not configured: WhatsApp is disabled, notify.whatsapp.* commands wait in the stream',
+      );
+    }
+    for (const priority of credentials ? (['HIGH', 'NORMAL'] as const) : []) {
       consumers.push(
         await runConsumer({
           nc,
@@ -176,29 +184,30 @@ export const startWhatsAppDeliveryService = async ({
       readiness: { nats: natsReadiness(nc), postgres: pgReadiness(db) },
     });
     closers.push(() => app.close());
-    await app.register(
-      whatsAppWebhookRoutes({
-        appSecret: config.WHATSAPP_APP_SECRET,
-        verifyToken: config.WHATSAPP_VERIFY_TOKEN,
-        process: createStatusProcessor({
-          records,
-          publisher,
-          api,
-          metrics,
-          priceMicros: config.WHATSAPP_PRICE_MICROS,
+    if (credentials) {
+      await app.register(
+        whatsAppWebhookRoutes({
+          appSecret: credentials.appSecret,
+          verifyToken: credentials.verifyToken,
+          process: createStatusProcessor({
+            records,
+            publisher,
+            api,
+            metrics,
+            priceMicros: config.WHATSAPP_PRICE_MICROS,
+          }),
         }),
-      }),
-    );
+      );
+    }
     await app.listen({ port: config.PORT, host: config.HOST });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     logger.info(
       {
         port,
-        consumes: [
-          ns.subject(notifySubject('whatsapp', 'HIGH')),
-          ns.subject(notifySubject('whatsapp', 'NORMAL')),
-        ],
+        consumes: credentials
+          ? [ns.subject(notifySubject('whatsapp', 'HIGH')), ns.subject(notifySubject('whatsapp', 'NORMAL'))]
+          : [],
         publishes: ns.contextFilter('notifications'),
         graph: `${config.WHATSAPP_API_BASE_URL}/${config.WHATSAPP_GRAPH_VERSION}`,
         templates: renderer.names,

@@ -161,3 +161,36 @@ describe('WhatsApp templates', () => {
     );
   });
 });
+
+describe('configuration', () => {
+  const base = {
+    NATS_URL: 'nats://127.0.0.1:4222',
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+  };
+  it('without credentials WhatsApp is disabled; with some of them, the missing ones are named', async () => {
+    const { loadConfig, ConfigError } = await import('@express-quote/service-kit');
+    const { WhatsAppDeliveryConfigSchema, whatsAppCredentials } = await import('../src/config.ts');
+    const config = loadConfig(WhatsAppDeliveryConfigSchema, base);
+    expect(whatsAppCredentials(config)).toBeNull();
+    expect(config).toMatchObject({
+      PORT: 3008,
+      WHATSAPP_GRAPH_VERSION: 'v23.0',
+      WHATSAPP_TEMPLATE_LANGUAGE: 'fr',
+    });
+    try {
+      loadConfig(WhatsAppDeliveryConfigSchema, { ...base, WHATSAPP_ACCESS_TOKEN: 'EAA-secret-token' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as InstanceType<typeof ConfigError>).problems.map((p) => p.name).sort()).toEqual([
+        'WHATSAPP_APP_SECRET',
+        'WHATSAPP_PHONE_NUMBER_ID',
+        'WHATSAPP_VERIFY_TOKEN',
+      ]);
+      expect((error as Error).message).not.toContain('EAA-secret-token');
+    }
+    expect(() => loadConfig(WhatsAppDeliveryConfigSchema, { ...base, WHATSAPP_GRAPH_VERSION: '18' })).toThrow(
+      /WHATSAPP_GRAPH_VERSION/,
+    );
+  });
+});
