@@ -113,6 +113,26 @@ describe('other SMS templates', () => {
     expect(sms.text.includes('12 rue de la Paix')).toBe(type !== '7d');
   });
 
+  it('accepts the longest address the booking contract allows (street 200, postcode, city 100)', () => {
+    const address = `${'r'.repeat(200)}, 75002 ${'P'.repeat(100)}`;
+    const sms = renderer.render('booking-reminder-sms', { ...reminder('24h'), pickupAddress: address }, ctx);
+    expect(sms.segments).toBeLessThanOrEqual(2);
+    expect(sms.text).not.toContain('rrrr');
+    expect(() =>
+      renderer.render(
+        'mission-reminder-sms',
+        {
+          bookingReference: 'EQ-2026-000123',
+          serviceType: 'Ménage',
+          serviceDate: '15/06/2026',
+          serviceTime: '09h00',
+          pickupAddress: address,
+        },
+        ctx,
+      ),
+    ).not.toThrow();
+  });
+
   it('mission-reminder-sms gives the professional the day, the window and the address', () => {
     const sms = renderer.render(
       'mission-reminder-sms',

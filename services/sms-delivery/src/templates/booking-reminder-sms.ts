@@ -19,7 +19,7 @@ export const bookingReminderSms = defineSmsTemplate({
     serviceType: text(40),
     serviceDate: text(20),
     serviceTime: text(20),
-    pickupAddress: optionalText(200),
+    pickupAddress: optionalText(320),
   }),
   maxSegments: 2,
   variants: (d, ctx) => {

@@ -15,7 +15,7 @@ export const missionReminderSms = defineSmsTemplate({
     serviceType: text(40),
     serviceDate: text(20),
     serviceTime: text(20),
-    pickupAddress: text(200),
+    pickupAddress: text(320),
     customerName: optionalText(100),
     customerPhone: optionalText(30),
   }),

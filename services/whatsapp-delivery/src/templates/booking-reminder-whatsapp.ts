@@ -13,7 +13,7 @@ export const bookingReminderWhatsApp = defineWhatsAppTemplate({
     serviceType: text(80),
     serviceDate: text(80),
     serviceTime: text(40),
-    pickupAddress: optionalText(300),
+    pickupAddress: optionalText(320),
   }),
   text: (d, ctx) => {
     const first = firstNameOf(d.recipientName ?? ctx.recipient.name);

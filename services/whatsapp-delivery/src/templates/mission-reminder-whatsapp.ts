@@ -11,7 +11,7 @@ export const missionReminderWhatsApp = defineWhatsAppTemplate({
     serviceType: text(80),
     serviceDate: text(80),
     serviceTime: text(40),
-    pickupAddress: text(300),
+    pickupAddress: text(320),
     customerName: optionalText(100),
     customerPhone: optionalText(30),
   }),
