@@ -24,6 +24,10 @@ const benchFiles = async (): Promise<string[]> => {
       for (const f of entries) if (f.endsWith('.bench.ts')) files.push(join(benchDir, f));
     }
   }
+  const systemDir = join(root, 'scripts', 'bench');
+  for (const f of await readdir(systemDir).catch(() => [] as string[])) {
+    if (f.endsWith('.bench.ts')) files.push(join(systemDir, f));
+  }
   return files.filter((f) => !filter || f.includes(filter)).sort();
 };
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Expectation, expectationsFor } from './demo/expectations.ts';
-import { createQuote, payQuote } from './demo/scenario.ts';
+import { createQuote, EXAMPLE_CUSTOMER, payQuote } from './demo/scenario.ts';
 import { type RunningSystem, startSystem } from './demo/system.ts';
 import { describe, type Observed } from './demo/timeline.ts';
 
@@ -49,7 +49,11 @@ const paid = await payQuote(system, quote);
 say(`demo: signed checkout.session.completed ${paid.stripeEventId} → HTTP ${paid.status}; following it:`);
 if (paid.status !== 200) await fail(`the gateway answered ${paid.status}: ${paid.body}`);
 
-const expectations = expectationsFor(system.present, { mail: system.mail });
+const expectations = expectationsFor(system.present, {
+  mail: system.mail,
+  phones: system.phones,
+  customerPhone: EXAMPLE_CUSTOMER.phone,
+});
 const deadline = Date.now() + timeoutMs;
 let missing: Expectation[] = expectations;
 while (Date.now() < deadline) {
@@ -65,6 +69,16 @@ say('\nMail sink:');
 for (const m of system.mail.messages()) {
   say(`  ${m.to.join(', ').padEnd(36)} ${m.subject}  [${m.attachments.map((a) => a.filename).join(', ')}]`);
 }
+say('\nPhones (SMS and WhatsApp emulators):');
+for (const m of system.phones.store.list()) {
+  say(
+    `  ${m.provider.padEnd(9)} ${m.to.padEnd(14)} ${m.encoding} ×${m.segments} ${m.status.padEnd(10)} ${m.text.replace(/\s+/g, ' ')}`,
+  );
+}
+const acceptLink = system.observed.find((e) => e.type === 'attribution.professional_proposed')?.data
+  ?.acceptUrl;
+if (acceptLink)
+  say(`\nAccept the mission as the nearest professional (opens a confirmation page): ${acceptLink}`);
 if (missing.length > 0) {
   await fail(
     `after ${timeoutMs / 1000} s, missing:\n${missing.map((m) => `  - ${m.description}`).join('\n')}`,

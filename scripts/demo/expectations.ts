@@ -1,4 +1,4 @@
-import type { MailSink } from '@express-quote/sinks';
+import type { MailSink, PhoneSinks } from '@express-quote/sinks';
 import type { Observed } from './timeline.ts';
 
 /** Something the demo must see before it calls the run a success. */
@@ -27,7 +27,10 @@ const allSent = (observed: readonly Observed[], channel: string, template: strin
 };
 
 /** What each service present in this run must contribute to one paid booking. */
-export const expectationsFor = (present: readonly string[], deps: { mail: MailSink }): Expectation[] => {
+export const expectationsFor = (
+  present: readonly string[],
+  deps: { mail: MailSink; phones: PhoneSinks; customerPhone: string },
+): Expectation[] => {
   const has = (s: string) => present.includes(s);
   const list: Expectation[] = [];
   if (has('payments'))
@@ -85,6 +88,25 @@ export const expectationsFor = (present: readonly string[], deps: { mail: MailSi
     list.push({
       description: 'sms-delivery: customer SMS SENT',
       met: (o) => allSent(o, 'sms', 'booking-confirmation-sms'),
+    });
+    list.push({
+      description: 'SMS emulator: customer SMS captured in one GSM-7 segment',
+      met: () =>
+        deps.phones.store
+          .list({ to: deps.customerPhone })
+          .some((m) => m.encoding === 'GSM-7' && m.segments === 1 && m.text.includes('EQ-')),
+    });
+    list.push({
+      description: 'sms-delivery: customer SMS DELIVERED (signed Twilio status callback)',
+      met: (o) => {
+        const ids = requested(o, 'sms', 'booking-confirmation-sms').map((e) => e.data.notificationId);
+        return (
+          ids.length > 0 &&
+          ids.every((id) =>
+            o.some((e) => e.type === 'notification.delivered' && e.data?.notificationId === id),
+          )
+        );
+      },
     });
   }
   if (has('attribution') && has('notifications') && has('email-delivery')) {

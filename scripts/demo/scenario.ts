@@ -10,7 +10,7 @@ export const EXAMPLE_CUSTOMER = {
   phone: '+33612345678',
 };
 
-export const exampleQuoteRequest = (now = new Date()) => ({
+export const exampleQuoteRequest = (now = new Date(), customer = EXAMPLE_CUSTOMER) => ({
   serviceType: 'MOVING',
   pickupAddress: { street: '12 rue des Lilas', postcode: '75011', city: 'Paris', country: 'FR' },
   deliveryAddress: { street: '3 avenue Jean Jaurès', postcode: '69007', city: 'Lyon', country: 'FR' },
@@ -21,7 +21,7 @@ export const exampleQuoteRequest = (now = new Date()) => ({
   distanceKm: 465,
   options: { pickupFloorsWithoutLift: 2, packing: true },
   insurance: true,
-  customer: EXAMPLE_CUSTOMER,
+  customer,
 });
 
 export interface CreatedQuote {
@@ -48,6 +48,8 @@ export const createQuote = async (
 export const payQuote = async (
   system: RunningSystem,
   quote: CreatedQuote,
+  customer: typeof EXAMPLE_CUSTOMER = EXAMPLE_CUSTOMER,
+  options: { follow?: boolean } = {},
 ): Promise<{
   stripeEventId: string;
   status: number;
@@ -59,11 +61,11 @@ export const payQuote = async (
     LOCAL_SECRETS.STRIPE_WEBHOOK_SECRET,
     {
       amountCents: quote.price.totalCents,
-      customer: EXAMPLE_CUSTOMER,
+      customer,
     },
   );
   const stripeEventId = String(event.id);
-  system.follow(stripeEventId);
+  if (options.follow ?? true) system.follow(stripeEventId);
   const res = await fetch(`${system.url('payments')}/api/webhooks/stripe`, {
     method: 'POST',
     headers: request.headers,

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Namespace, namespaced } from '@express-quote/contracts';
-import { type MailSink, startMailSink } from '@express-quote/sinks';
+import { type MailSink, type PhoneSinks, startMailSink, startPhoneSinks } from '@express-quote/sinks';
 import {
   createTestDatabase,
   createTestNats,
@@ -63,6 +63,8 @@ export interface RunningSystem {
   readonly present: readonly ServiceName[];
   readonly ns: Namespace;
   readonly mail: MailSink;
+  /** SMS provider emulators (Twilio, Vonage, Brevo, Free Mobile) and the WhatsApp Cloud API emulator. */
+  readonly phones: PhoneSinks;
   readonly logDir: string;
   readonly databaseUrl: string;
   readonly stack: Stack;
@@ -88,6 +90,13 @@ export const startSystem = async (options: SystemOptions): Promise<RunningSystem
     process.env.DATABASE_URL ??
     'postgres://postgres@127.0.0.1:5432/express_quote';
   const mail = await startMailSink(options.isolated ? {} : { smtpPort: 1025, httpPort: 8025 });
+  // Delivery reports (Twilio status callbacks, WhatsApp status webhooks) come back signed, shortly after each send.
+  const phones = await startPhoneSinks({
+    autoReportDelayMs: 200,
+    ...(options.isolated
+      ? {}
+      : { ports: { twilio: 4010, vonage: 4011, brevo: 4012, freeMobile: 4013, whatsapp: 4014 } }),
+  });
   const ports = {} as Record<ServiceName, number>;
   for (const s of SERVICE_NAMES) ports[s] = options.isolated ? await freePort() : DEFAULT_PORTS[s];
   const url = (s: ServiceName) => `http://127.0.0.1:${ports[s]}`;
@@ -108,6 +117,7 @@ export const startSystem = async (options: SystemOptions): Promise<RunningSystem
     COMPANY_ADDRESS: '10 rue de la Paix, 75002 Paris',
     COMPANY_SIRET: '12345678900012',
     COMPANY_VAT_NUMBER: 'FR32123456789',
+    ...phones.env({ smsDeliveryUrl: url('sms-delivery'), whatsappDeliveryUrl: url('whatsapp-delivery') }),
     ...options.env,
   };
   const logDir = join(options.root, 'var', options.isolated ? `system-${uniqueToken('')}` : 'demo', 'logs');
@@ -120,6 +130,7 @@ export const startSystem = async (options: SystemOptions): Promise<RunningSystem
     await nc?.close().catch(() => undefined);
     await stack?.stop().catch(() => undefined);
     await mail.close().catch(() => undefined);
+    await phones.close().catch(() => undefined);
     await nats?.cleanup().catch(() => undefined);
     await database?.drop().catch(() => undefined);
   };
@@ -148,6 +159,7 @@ export const startSystem = async (options: SystemOptions): Promise<RunningSystem
     present,
     ns,
     mail,
+    phones,
     logDir,
     databaseUrl,
     stack,

@@ -1,4 +1,5 @@
-// From a signed Stripe webhook to the e-mails captured by a real SMTP server: every service runs as its own process
+// From a signed Stripe webhook to the e-mails captured by a real SMTP server and the SMS captured by a local
+// Twilio-speaking server: every service runs as its own process
 // (node services/<name>/src/main.ts) in a namespace and database of this file's own.
 import { join } from 'node:path';
 import { waitFor } from '@express-quote/testing';
@@ -83,6 +84,32 @@ describe('a paid checkout', () => {
       expect(mails[0]!.text ?? '').toContain(confirmed.data.reference);
     }
 
+    // The customer SMS, captured by the local Twilio-speaking server: one GSM-7 segment despite "Élodie", then
+    // DELIVERED once the emulator's signed status callback reached sms-delivery.
+    const smsRequested = await waitFor('customer SMS requested', () =>
+      ofType('notification.requested').find((e) => e.data.template === 'booking-confirmation-sms'),
+    );
+    const sms = await waitFor(
+      'SMS captured',
+      () => system.phones.store.list({ to: EXAMPLE_CUSTOMER.phone })[0],
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(sms.provider).toBe('twilio');
+    expect(sms.encoding).toBe('GSM-7');
+    expect(sms.segments).toBe(1);
+    expect(sms.text).toContain(confirmed.data.reference);
+    expect(sms.text).toContain('Élodie');
+    await waitFor(
+      'SMS DELIVERED',
+      () =>
+        ofType('notification.delivered').some(
+          (e) => e.data.notificationId === smsRequested.data.notificationId,
+        ),
+      { timeoutMs: 30_000 },
+    );
+
     // One correlation id from the Stripe event to the last status event.
     expect(new Set(system.observed.map((e) => e.correlationId))).toEqual(new Set([paid.stripeEventId]));
 
@@ -95,6 +122,9 @@ describe('a paid checkout', () => {
     for (const id of emailIds) {
       expect(body.notifications.find((n) => n.notificationId === id)?.status, id).toBe('SENT');
     }
+    expect(
+      body.notifications.find((n) => n.notificationId === smsRequested.data.notificationId)?.status,
+    ).toBe('DELIVERED');
   });
 
   it('delivered again by Stripe, changes nothing: nothing published, no second booking, no second e-mail', async () => {
