@@ -12,3 +12,4 @@ export * from './masking.ts';
 export type { MetricsPoller } from './metrics-poller.ts';
 export * from './readiness.ts';
 export * from './run-service.ts';
+export * from './service-main.ts';

@@ -1,19 +1,5 @@
-import {
-  createLogger,
-  createMetricsRegistry,
-  loadConfigOrExit,
-  runService,
-} from '@express-quote/service-kit';
+import { runServiceMain } from '@express-quote/service-kit';
 import { AttributionConfig } from './config.ts';
 import { SERVICE_NAME, startAttributionService } from './service.ts';
 
-const config = loadConfigOrExit(SERVICE_NAME, AttributionConfig);
-const name = config.SERVICE_NAME ?? SERVICE_NAME;
-const logger = createLogger({ service: name, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-
-await runService({
-  name,
-  logger,
-  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  start: () => startAttributionService({ config, logger, registry: createMetricsRegistry(name) }),
-});
+await runServiceMain({ name: SERVICE_NAME, schema: AttributionConfig, start: startAttributionService });
