@@ -276,7 +276,7 @@ const dlqRedrive: Command = {
         results.push({
           dlqSequence: e.dlqSequence,
           ok: true,
-          detail: `${r.subject} → ${e.stream} #${r.sequence}${r.duplicate ? ' (duplicate: already redriven within the window)' : ''}`,
+          detail: `${nats.ns.relative(r.subject)} → ${e.stream} #${r.sequence}${r.duplicate ? ' (duplicate: already redriven within the window)' : ''}`,
         });
       } catch (error) {
         results.push({ dlqSequence: e.dlqSequence, ok: false, detail: (error as Error).message });
