@@ -8,7 +8,7 @@ PNPM := $(CURDIR)/.tools/bin/pnpm
 INFRA_ENV := var/infra.env
 WITH_INFRA := set -a && . ./$(INFRA_ENV) && set +a &&
 
-.PHONY: help setup install lint format typecheck test test-unit up down demo demo-check bench clean
+.PHONY: help setup install lint format typecheck test test-unit up down demo demo-check bench docs clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ demo-check: up ## the demo, unattended: exits non-zero when an expected event or
 
 bench: up ## benchmarks: prints tables of latencies, throughputs and ratios
 	$(WITH_INFRA) node scripts/bench.ts
+
+docs: setup ## regenerate docs/deployment.md (every service's environment variables, from the config schemas)
+	node scripts/config-docs.ts
 
 clean: ## remove dependencies, toolchain and local data
 	rm -rf node_modules packages/*/node_modules services/*/node_modules .tools var
