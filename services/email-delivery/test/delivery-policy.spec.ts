@@ -7,9 +7,10 @@ import {
   NotificationSent,
   parseEvent,
 } from '@express-quote/contracts';
+import { backoffDelayMs } from '@express-quote/delivery-kit';
 import { describe, expect, it } from 'vitest';
 import { domainOfAddress, messageIdFor } from '../src/domain/message-id.ts';
-import { backoffDelayMs, circuitOpenDelayMs } from '../src/domain/retry-policy.ts';
+import { circuitOpenDelayMs } from '../src/domain/retry-policy.ts';
 import { classifySmtpError } from '../src/domain/smtp-failure.ts';
 import { failedEvent, sendingEvent, sentEvent } from '../src/domain/status-events.ts';
 import { TEMPLATE_SAMPLES } from './fixtures/template-data.ts';

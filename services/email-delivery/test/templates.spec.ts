@@ -1,12 +1,8 @@
+import { UnknownTemplateError } from '@express-quote/delivery-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMAIL_TEMPLATES } from '../src/templates/catalog.ts';
 import type { RenderContext } from '../src/templates/email-template.ts';
-import {
-  compileTemplates,
-  TemplateDataError,
-  type TemplateRenderer,
-  UnknownTemplateError,
-} from '../src/templates/renderer.ts';
+import { compileTemplates, TemplateDataError, type TemplateRenderer } from '../src/templates/renderer.ts';
 import { type SampleTemplate, TEMPLATE_SAMPLES } from './fixtures/template-data.ts';
 
 let renderer: TemplateRenderer;

@@ -1,5 +1,6 @@
+import { migrateSchema } from '@express-quote/delivery-kit';
 import { type Kysely, sql } from 'kysely';
-import { type Migration, Migrator } from 'kysely/migration';
+import type { Migration } from 'kysely/migration';
 
 /** This service's Postgres schema (service name with '_' for '-'). */
 export const SCHEMA = 'sms_delivery';
@@ -44,30 +45,6 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-/**
- * Creates or upgrades the schema. Safe at every start and from several instances at once: an advisory lock
- * serializes them (Kysely's own lock needs its lock table, which `create schema` races would not have yet).
- */
+/** Creates or upgrades the schema; safe at every start and from several instances at once. */
 // biome-ignore lint/suspicious/noExplicitAny: runs before the typed database is used
-export const migrateSmsDelivery = async (db: Kysely<any>): Promise<void> => {
-  await db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(hashtextextended(${`migrate:${SCHEMA}`}, 0))`.execute(conn);
-    try {
-      await sql`create schema if not exists ${sql.id(SCHEMA)}`.execute(conn);
-      const migrator = new Migrator({
-        db: conn,
-        provider: { getMigrations: async () => migrations },
-        migrationTableSchema: SCHEMA,
-      });
-      const { error, results } = await migrator.migrateToLatest();
-      if (error) {
-        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-        throw new Error(`${SCHEMA} migration ${failed} failed: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-    } finally {
-      await sql`select pg_advisory_unlock(hashtextextended(${`migrate:${SCHEMA}`}, 0))`.execute(conn);
-    }
-  });
-};
+export const migrateSmsDelivery = (db: Kysely<any>): Promise<void> => migrateSchema(db, SCHEMA, migrations);

@@ -1,6 +1,7 @@
 import type { NotificationRecipient } from '@express-quote/contracts';
+import { TemplateDataError, UnknownTemplateError } from '@express-quote/delivery-kit';
 import { describe, expect, it } from 'vitest';
-import { createSmsRenderer, TemplateDataError, UnknownTemplateError } from '../src/templates/renderer.ts';
+import { createSmsRenderer } from '../src/templates/renderer.ts';
 
 const renderer = createSmsRenderer({ brandName: 'Express Quote' });
 const customer: NotificationRecipient = {

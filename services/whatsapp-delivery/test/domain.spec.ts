@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
 import type { NotificationRecipient } from '@express-quote/contracts';
+import { TemplateDataError } from '@express-quote/delivery-kit';
 import { describe, expect, it } from 'vitest';
 import { pricingOf } from '../src/domain/conversation-pricing.ts';
 import { classifyGraphError } from '../src/domain/graph-error.ts';
 import { checkWhatsAppNumber } from '../src/domain/phone-number.ts';
 import { parseCallbackData } from '../src/domain/webhook-payload.ts';
 import { sameSecret, verifyHubSignature } from '../src/domain/webhook-signature.ts';
-import { createWhatsAppRenderer, TemplateDataError } from '../src/templates/renderer.ts';
+import { createWhatsAppRenderer } from '../src/templates/renderer.ts';
 
 describe('Graph errors', () => {
   it.each([

@@ -1,8 +1,4 @@
-/** nak delay after the n-th failed delivery: the consumer's backoff table, its last step repeated. */
-export const backoffDelayMs = (backoffMs: readonly number[], deliveryCount: number): number => {
-  if (backoffMs.length === 0) throw new Error('backoff table is empty');
-  return backoffMs[Math.min(Math.max(deliveryCount, 1) - 1, backoffMs.length - 1)]!;
-};
+import { retryDelayMs } from '@express-quote/delivery-kit';
 
 /**
  * While the circuit is open nothing is attempted: the message comes back when the breaker lets a probe through,
@@ -14,8 +10,10 @@ export const circuitOpenDelayMs = (options: {
   backoffMs: readonly number[];
   deliveryCount: number;
   random?: () => number;
-}): number => {
-  const base = Math.max(options.reopenInMs, backoffDelayMs(options.backoffMs, options.deliveryCount), 100);
-  const random = options.random ?? Math.random;
-  return Math.round(base * (1 + 0.2 * random()));
-};
+}): number =>
+  retryDelayMs({
+    backoffMs: options.backoffMs,
+    deliveryCount: options.deliveryCount,
+    atLeastMs: Math.max(options.reopenInMs, 100),
+    random: options.random,
+  });

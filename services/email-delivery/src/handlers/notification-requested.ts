@@ -1,4 +1,5 @@
 import type { EventOf, NotificationRequested } from '@express-quote/contracts';
+import { backoffDelayMs, UnknownTemplateError } from '@express-quote/delivery-kit';
 import {
   type HandlerContext,
   PermanentError,
@@ -14,16 +15,11 @@ import {
 import { CircuitOpenError, type GuardedTransport } from '../adapters/smtp-circuit-breaker.ts';
 import type { DeliveryRecords } from '../delivery-records.ts';
 import { messageIdFor } from '../domain/message-id.ts';
-import { backoffDelayMs, circuitOpenDelayMs } from '../domain/retry-policy.ts';
+import { circuitOpenDelayMs } from '../domain/retry-policy.ts';
 import { classifySmtpError } from '../domain/smtp-failure.ts';
 import { failedEvent, sendingEvent, sentEvent } from '../domain/status-events.ts';
 import type { DeliveryMetrics } from '../metrics.ts';
-import {
-  type RenderedEmail,
-  TemplateDataError,
-  type TemplateRenderer,
-  UnknownTemplateError,
-} from '../templates/renderer.ts';
+import { type RenderedEmail, TemplateDataError, type TemplateRenderer } from '../templates/renderer.ts';
 
 type Command = EventOf<typeof NotificationRequested>;
 

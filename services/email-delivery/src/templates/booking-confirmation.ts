@@ -1,6 +1,6 @@
+import { bookingReference, text, webUrl } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineTemplate } from './email-template.ts';
-import { bookingReference, text, webUrl } from './template-fields.ts';
 
 /** Seed 4.3: the customer's confirmation, with the customer document set attached. */
 export const bookingConfirmation = defineTemplate({

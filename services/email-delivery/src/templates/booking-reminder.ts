@@ -1,6 +1,6 @@
+import { bookingReference, optionalText, optionalWebUrl, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineTemplate } from './email-template.ts';
-import { bookingReference, optionalText, optionalWebUrl, text } from './template-fields.ts';
 
 // Seed 5.4: reminders 7 days, 24 hours and 1 hour before the service (e-mail for 24h; the others may use it).
 const LEADS_FR = {

@@ -1,6 +1,6 @@
+import { bookingReference, text, webUrl } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineTemplate } from './email-template.ts';
-import { bookingReference, text, webUrl } from './template-fields.ts';
 
 /**
  * Seed 4.2.b: a mission proposal to a professional. Restricted data only (DESIGN.md, security): the schema is

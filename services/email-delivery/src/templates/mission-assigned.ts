@@ -1,6 +1,6 @@
+import { bookingReference, optionalText, optionalWebUrl, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineTemplate } from './email-template.ts';
-import { bookingReference, optionalText, optionalWebUrl, text } from './template-fields.ts';
 
 /** The professional whose acceptance won: now, and only now, the full intervention details. */
 export const missionAssigned = defineTemplate({

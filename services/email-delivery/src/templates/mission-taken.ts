@@ -1,6 +1,6 @@
+import { bookingReference, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineTemplate } from './email-template.ts';
-import { bookingReference, text } from './template-fields.ts';
 
 /** The other professionals of a proposal round: someone accepted first. Restricted data, like the proposal. */
 export const missionTaken = defineTemplate({

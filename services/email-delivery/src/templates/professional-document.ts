@@ -1,6 +1,6 @@
+import { bookingReference, optionalText, optionalWebUrl, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineTemplate } from './email-template.ts';
-import { bookingReference, optionalText, optionalWebUrl, text } from './template-fields.ts';
 
 // Trigger codes come from the booking context; an unknown one is shown as sent.
 const TRIGGER_LABELS_FR: Readonly<Record<string, string>> = {

@@ -1,3 +1,4 @@
+import { TemplateDataError as KitTemplateDataError, templateNamed } from '@express-quote/delivery-kit';
 import mjml2html from 'mjml';
 import Mustache from 'mustache';
 import type { z } from 'zod';
@@ -12,14 +13,11 @@ export interface RenderedEmail {
   text: string;
 }
 
-export class UnknownTemplateError extends Error {
-  override readonly name = 'UnknownTemplateError';
-}
-
-/** The command's data does not fit the template: never worth a retry. The message names every bad field. */
-export class TemplateDataError extends Error {
-  override readonly name = 'TemplateDataError';
-  readonly template: string;
+/**
+ * The command's data does not fit the template: never worth a retry. The message names every bad field; the
+ * missing and the invalid ones are also kept apart (the e-mail tests and logs read them).
+ */
+export class TemplateDataError extends KitTemplateDataError {
   readonly missing: readonly string[];
   readonly invalid: ReadonlyArray<{ field: string; reason: string }>;
   constructor(
@@ -27,12 +25,15 @@ export class TemplateDataError extends Error {
     missing: readonly string[],
     invalid: ReadonlyArray<{ field: string; reason: string }>,
   ) {
-    const parts = [
-      missing.length ? `missing field(s): ${missing.join(', ')}` : '',
-      invalid.length ? `invalid field(s): ${invalid.map((i) => `${i.field} (${i.reason})`).join('; ')}` : '',
-    ].filter(Boolean);
-    super(`template ${template}: ${parts.join('; ')}`);
-    this.template = template;
+    super(
+      template,
+      [
+        missing.length ? `missing field(s): ${missing.join(', ')}` : '',
+        invalid.length
+          ? `invalid field(s): ${invalid.map((i) => `${i.field} (${i.reason})`).join('; ')}`
+          : '',
+      ].filter(Boolean),
+    );
     this.missing = missing;
     this.invalid = invalid;
   }
@@ -111,12 +112,7 @@ export const compileTemplates = async (options: {
   return {
     names: [...compiled.keys()],
     render(name, data, ctx) {
-      const entry = compiled.get(name);
-      if (!entry) {
-        throw new UnknownTemplateError(
-          `unknown e-mail template "${name}" (known: ${[...compiled.keys()].join(', ')})`,
-        );
-      }
+      const entry = templateNamed(compiled, name, 'e-mail');
       const parsed = entry.template.schema.safeParse(data);
       if (!parsed.success) throw toDataError(name, data, parsed.error);
       const values = parsed.data;

@@ -1,6 +1,6 @@
+import { optionalWebUrl, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineTemplate } from './email-template.ts';
-import { optionalWebUrl, text } from './template-fields.ts';
 
 /** Payments needing attention, amount mismatches, attributions nobody accepted: staff must act. */
 export const staffAlert = defineTemplate({

@@ -1,4 +1,5 @@
 import type { EventOf, NotificationRequested } from '@express-quote/contracts';
+import { retryDelayMs, TemplateDataError, UnknownTemplateError } from '@express-quote/delivery-kit';
 import {
   type HandlerContext,
   PermanentError,
@@ -11,17 +12,11 @@ import type { OutgoingSms, SmsProvider } from '../adapters/sms-provider.ts';
 import type { CommandRef, DeliveryRecords } from '../delivery-records.ts';
 import { checkMobileNumber } from '../domain/phone-number.ts';
 import { sendThroughChain } from '../domain/provider-chain.ts';
-import { allProvidersDownDelayMs } from '../domain/retry-policy.ts';
 import { smsCostMicros } from '../domain/sms-cost.ts';
 import type { SmsEncoding } from '../domain/sms-text.ts';
 import { failedEvent, sendingEvent, sentEvent, subjectOf } from '../domain/status-events.ts';
 import type { SmsMetrics } from '../metrics.ts';
-import {
-  type RenderedSms,
-  type SmsRenderer,
-  TemplateDataError,
-  UnknownTemplateError,
-} from '../templates/renderer.ts';
+import type { RenderedSms, SmsRenderer } from '../templates/renderer.ts';
 
 type Command = EventOf<typeof NotificationRequested>;
 
@@ -278,10 +273,10 @@ export const createSmsHandler = (deps: SmsHandlerDeps) => {
           reason: circuitOnly ? 'circuit_open' : 'providers_failed',
         });
         throw new RetryableError(`every SMS provider failed: ${result.reason}`, {
-          delayMs: allProvidersDownDelayMs({
+          delayMs: retryDelayMs({
             backoffMs: settings.backoffMs,
             deliveryCount: attempt,
-            retryAfterMs: result.retryAfterMs,
+            atLeastMs: result.retryAfterMs,
           }),
         });
       }

@@ -1,6 +1,6 @@
+import { bookingReference, firstNameOf, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineSmsTemplate } from './sms-template.ts';
-import { bookingReference, firstNameOf, text } from './template-fields.ts';
 
 /** Seed 4.3: the customer's confirmation, one GSM-7 segment ("message optimisé 160 caractères"). */
 export const bookingConfirmationSms = defineSmsTemplate({

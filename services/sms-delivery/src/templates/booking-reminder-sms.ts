@@ -1,6 +1,6 @@
+import { bookingReference, firstNameOf, optionalText, reminderType, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineSmsTemplate } from './sms-template.ts';
-import { bookingReference, firstNameOf, optionalText, reminderType, text } from './template-fields.ts';
 
 // Seed 5.4: 7 days before (SMS only), 24 hours before (SMS + e-mail), 1 hour before (SMS only).
 const WHEN_FR = {

@@ -1,6 +1,6 @@
+import { bookingReference, optionalText, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { defineSmsTemplate } from './sms-template.ts';
-import { bookingReference, optionalText, text } from './template-fields.ts';
 
 /**
  * The assigned professional's reminder at 04:00 on the day of the service (seed 4.2.c). Only the winner of the

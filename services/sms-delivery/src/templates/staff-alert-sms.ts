@@ -1,8 +1,8 @@
+import { text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
 import { truncateToSegments } from '../domain/sms-fit.ts';
 import { toGsmFriendly } from '../domain/sms-text.ts';
 import { defineSmsTemplate } from './sms-template.ts';
-import { text } from './template-fields.ts';
 
 const MAX_SEGMENTS = 3;
 

@@ -1,4 +1,5 @@
 import type { EventOf, NotificationRequested } from '@express-quote/contracts';
+import { retryDelayMs, TemplateDataError, UnknownTemplateError } from '@express-quote/delivery-kit';
 import {
   type HandlerContext,
   PermanentError,
@@ -12,10 +13,9 @@ import { DocumentIntegrityError, type DocumentUploader } from '../adapters/docum
 import type { CommandRef, DeliveryRecords } from '../delivery-records.ts';
 import { WhatsAppApiError } from '../domain/graph-error.ts';
 import { checkWhatsAppNumber } from '../domain/phone-number.ts';
-import { retryDelayMs } from '../domain/retry-policy.ts';
 import { failedEvent, PROVIDER, sendingEvent, sentEvent, subjectOf } from '../domain/status-events.ts';
 import type { WhatsAppMetrics } from '../metrics.ts';
-import { TemplateDataError, UnknownTemplateError, type WhatsAppRenderer } from '../templates/renderer.ts';
+import type { WhatsAppRenderer } from '../templates/renderer.ts';
 
 type Command = EventOf<typeof NotificationRequested>;
 
@@ -240,7 +240,7 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
         delayMs: retryDelayMs({
           backoffMs: settings.backoffMs,
           deliveryCount: attempt,
-          retryAfterMs: error instanceof WhatsAppApiError ? error.retryAfterMs : null,
+          atLeastMs: error instanceof WhatsAppApiError ? error.retryAfterMs : null,
         }),
       });
     }

@@ -1,5 +1,5 @@
+import { bookingReference, firstNameOf, optionalText, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
-import { bookingReference, firstNameOf, optionalText, text } from './template-fields.ts';
 import { defineWhatsAppTemplate } from './whatsapp-template.ts';
 
 /** Seed 4.3 on WhatsApp: the customer's confirmation, with the confirmation PDF and the invoice. */

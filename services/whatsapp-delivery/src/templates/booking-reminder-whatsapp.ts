@@ -1,5 +1,5 @@
+import { bookingReference, firstNameOf, optionalText, reminderType, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
-import { bookingReference, firstNameOf, optionalText, reminderType, text } from './template-fields.ts';
 import { defineWhatsAppTemplate } from './whatsapp-template.ts';
 
 const WHEN_FR = { '7d': 'dans une semaine', '24h': 'demain', '1h': 'dans une heure' } as const;

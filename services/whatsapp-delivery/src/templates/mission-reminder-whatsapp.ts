@@ -1,5 +1,5 @@
+import { bookingReference, optionalText, text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
-import { bookingReference, optionalText, text } from './template-fields.ts';
 import { defineWhatsAppTemplate } from './whatsapp-template.ts';
 
 /** The assigned professional's day-of reminder (04:00 Europe/Paris): only the winner of the attribution gets it. */

@@ -1,4 +1,9 @@
-import type { z } from 'zod';
+import {
+  describeDataIssues,
+  indexTemplates,
+  TemplateDataError,
+  templateNamed,
+} from '@express-quote/delivery-kit';
 import { WHATSAPP_TEMPLATES } from './catalog.ts';
 import type { WhatsAppRenderContext, WhatsAppTemplate } from './whatsapp-template.ts';
 
@@ -10,31 +15,10 @@ export interface RenderedWhatsApp {
   approved: { name: string; bodyParameters: string[]; documentHeader: boolean };
 }
 
-export class UnknownTemplateError extends Error {
-  override readonly name = 'UnknownTemplateError';
-}
-
-export class TemplateDataError extends Error {
-  override readonly name = 'TemplateDataError';
-  readonly problems: readonly string[];
-  constructor(template: string, problems: readonly string[]) {
-    super(`template ${template}: ${problems.join('; ')}`);
-    this.problems = problems;
-  }
-}
-
 export interface WhatsAppRenderer {
   readonly names: readonly string[];
   render(name: string, data: unknown, ctx: WhatsAppRenderContext): RenderedWhatsApp;
 }
-
-const describe = (data: unknown, error: z.ZodError): string[] =>
-  error.issues.map((issue) => {
-    const field = issue.path.length ? issue.path.map(String).join('.') : '(data)';
-    let value: unknown = data;
-    for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
-    return value === undefined && issue.path.length ? `missing field ${field}` : `${field}: ${issue.message}`;
-  });
 
 // Graph refuses template parameters with line breaks, tabs or more than four spaces in a row.
 const asParameter = (value: string): string =>
@@ -47,22 +31,13 @@ const asParameter = (value: string): string =>
 export const createWhatsAppRenderer = (
   options: { templates?: readonly WhatsAppTemplate[] } = {},
 ): WhatsAppRenderer => {
-  const templates = new Map<string, WhatsAppTemplate>();
-  for (const template of options.templates ?? WHATSAPP_TEMPLATES) {
-    if (templates.has(template.name)) throw new Error(`WhatsApp template ${template.name} defined twice`);
-    templates.set(template.name, template);
-  }
+  const templates = indexTemplates(options.templates ?? WHATSAPP_TEMPLATES, 'WhatsApp');
   return {
     names: [...templates.keys()],
     render(name, data, ctx) {
-      const template = templates.get(name);
-      if (!template) {
-        throw new UnknownTemplateError(
-          `unknown WhatsApp template "${name}" (known: ${[...templates.keys()].join(', ')})`,
-        );
-      }
+      const template = templateNamed(templates, name, 'WhatsApp');
       const parsed = template.schema.safeParse(data);
-      if (!parsed.success) throw new TemplateDataError(name, describe(data, parsed.error));
+      if (!parsed.success) throw new TemplateDataError(name, describeDataIssues(data, parsed.error));
       return {
         template: name,
         text: template.text(parsed.data, ctx),

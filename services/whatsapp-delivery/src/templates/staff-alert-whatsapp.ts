@@ -1,5 +1,5 @@
+import { text } from '@express-quote/delivery-kit';
 import { z } from 'zod';
-import { text } from './template-fields.ts';
 import { defineWhatsAppTemplate } from './whatsapp-template.ts';
 
 export const staffAlertWhatsApp = defineWhatsAppTemplate({
