@@ -1,4 +1,5 @@
 import { NotificationRequested, namespaced, notifySubject } from '@express-quote/contracts';
+import { reportCircuitState } from '@express-quote/delivery-kit';
 import {
   connectNats,
   consumerLag,
@@ -30,7 +31,7 @@ import { createDeliveryRecords, type Database } from './delivery-records.ts';
 import { domainOfAddress } from './domain/message-id.ts';
 import { classifySmtpError } from './domain/smtp-failure.ts';
 import { createNotificationRequestedHandler } from './handlers/notification-requested.ts';
-import { CIRCUIT_STATE_VALUES, createDeliveryMetrics } from './metrics.ts';
+import { createEmailMetrics } from './metrics.ts';
 import { migrateEmailDelivery } from './migrations.ts';
 import { compileTemplates } from './templates/renderer.ts';
 
@@ -93,7 +94,7 @@ export const startEmailDeliveryService = async ({
       replicas: config.STREAM_REPLICAS,
     });
 
-    const metrics = createDeliveryMetrics(registry);
+    const metrics = createEmailMetrics(registry);
     const smtp = createSmtpTransport({
       host: config.SMTP_HOST,
       port: config.SMTP_PORT,
@@ -111,18 +112,16 @@ export const startEmailDeliveryService = async ({
       socketTimeoutMs: config.SMTP_SOCKET_TIMEOUT_MS,
     });
     closers.push(async () => smtp.close());
-    metrics.circuitState.set({ provider: smtp.provider }, CIRCUIT_STATE_VALUES.closed);
     const transport = withCircuitBreaker(smtp, {
       consecutiveFailures: config.SMTP_BREAKER_FAILURES,
       halfOpenAfterMs: config.SMTP_BREAKER_HALF_OPEN_MS,
       maxHalfOpenAfterMs: config.SMTP_BREAKER_MAX_HALF_OPEN_MS,
       isServerTrouble: (error) => classifySmtpError(error).serverTrouble,
-      onStateChange: (state) => {
-        metrics.circuitState.set({ provider: smtp.provider }, CIRCUIT_STATE_VALUES[state]);
-        const line = { provider: smtp.provider, circuit: state };
-        if (state === 'open') logger.warn(line, 'SMTP circuit opened: sends paused, messages delayed');
-        else logger.info(line, `SMTP circuit ${state}`);
-      },
+      onStateChange: reportCircuitState(metrics.circuitState, logger, {
+        provider: smtp.provider,
+        label: 'SMTP',
+        whenOpen: 'sends paused, messages delayed',
+      }),
     });
     // A server down at start-up is not fatal (the breaker and JetStream retries cover it): say it in the logs.
     void smtp.verify().then(

@@ -1,6 +1,7 @@
+import { CircuitOpenError } from '@express-quote/delivery-kit';
 import { describe, expect, it } from 'vitest';
 import type { EmailTransport, OutgoingEmail, SendReceipt } from '../src/adapters/smtp.ts';
-import { CircuitOpenError, withCircuitBreaker } from '../src/adapters/smtp-circuit-breaker.ts';
+import { withCircuitBreaker } from '../src/adapters/smtp-circuit-breaker.ts';
 import { classifySmtpError } from '../src/domain/smtp-failure.ts';
 
 const email = {} as OutgoingEmail;

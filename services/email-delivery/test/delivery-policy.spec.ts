@@ -7,12 +7,11 @@ import {
   NotificationSent,
   parseEvent,
 } from '@express-quote/contracts';
-import { backoffDelayMs } from '@express-quote/delivery-kit';
+import { backoffDelayMs, statusEvents, subjectOf } from '@express-quote/delivery-kit';
 import { describe, expect, it } from 'vitest';
 import { domainOfAddress, messageIdFor } from '../src/domain/message-id.ts';
 import { circuitOpenDelayMs } from '../src/domain/retry-policy.ts';
 import { classifySmtpError } from '../src/domain/smtp-failure.ts';
-import { failedEvent, sendingEvent, sentEvent } from '../src/domain/status-events.ts';
 import { TEMPLATE_SAMPLES } from './fixtures/template-data.ts';
 
 const smtpError = (props: Record<string, unknown>, message = 'failure') =>
@@ -105,19 +104,21 @@ describe('status events', () => {
     { cause: { id: 'planner-event', correlationId: 'evt_stripe_123' }, id: notificationId },
   );
   const at = new Date('2026-06-01T10:00:00.000Z');
+  const status = statusEvents('email');
+  const s = subjectOf(command);
 
   it('carry deterministic ids per (notification, status, attempt) and the correlation id', () => {
-    const sending = sendingEvent(command, 2, at);
-    const sent = sentEvent(command, 2, at, {
+    const sending = status.sending(s, 2, at);
+    const sent = status.sent(s, 2, at, {
       provider: 'smtp',
       providerMessageId: `<${notificationId}@x.fr>`,
     });
-    const failed = failedEvent(command, 5, at, { provider: 'smtp', reason: 'SMTP 451', retriable: true });
+    const failed = status.failed(s, 5, at, { provider: 'smtp', reason: 'SMTP 451', retriable: true });
     expect(sending.id).toBe(deterministicId(notificationId, 'sending', 2));
     expect(sent.id).toBe(deterministicId(notificationId, 'sent', 2));
     expect(failed.id).toBe(deterministicId(notificationId, 'failed', 5));
-    expect(sendingEvent(command, 2, new Date()).id).toBe(sending.id);
-    expect(sendingEvent(command, 3, at).id).not.toBe(sending.id);
+    expect(status.sending(s, 2, new Date()).id).toBe(sending.id);
+    expect(status.sending(s, 3, at).id).not.toBe(sending.id);
     for (const event of [sending, sent, failed]) {
       expect(event.correlationId).toBe('evt_stripe_123');
       expect(event.causationId).toBe(notificationId);

@@ -1,4 +1,5 @@
 import { NotificationRequested, namespaced, notifySubject } from '@express-quote/contracts';
+import { reportCircuitState } from '@express-quote/delivery-kit';
 import {
   connectNats,
   createPublisher,
@@ -33,7 +34,7 @@ import { createDeliveryRecords, type Database } from './delivery-records.ts';
 import { checkMobileNumber } from './domain/phone-number.ts';
 import { createSmsHandler } from './handlers/notification-requested.ts';
 import { twilioCallbackRoutes } from './http/twilio-callbacks.ts';
-import { CIRCUIT_STATE_VALUES, createSmsMetrics, type SmsMetrics } from './metrics.ts';
+import { createSmsMetrics, type SmsMetrics } from './metrics.ts';
 import { migrateSmsDelivery } from './migrations.ts';
 import { createSmsRenderer } from './templates/renderer.ts';
 
@@ -103,23 +104,18 @@ export const buildProviders = (
       }
     }
   };
-  return config.SMS_PROVIDERS.map((name) => {
-    metrics.circuitState.set({ provider: name }, CIRCUIT_STATE_VALUES.closed);
-    return withBreaker(make(name), {
+  return config.SMS_PROVIDERS.map((name) =>
+    withBreaker(make(name), {
       consecutiveFailures: config.SMS_BREAKER_FAILURES,
       halfOpenAfterMs: config.SMS_BREAKER_HALF_OPEN_MS,
       maxHalfOpenAfterMs: config.SMS_BREAKER_MAX_HALF_OPEN_MS,
-      onStateChange: (state) => {
-        metrics.circuitState.set({ provider: name }, CIRCUIT_STATE_VALUES[state]);
-        if (state === 'open')
-          logger.warn(
-            { provider: name, circuit: state },
-            `SMS provider ${name} circuit opened: skipped for now`,
-          );
-        else logger.info({ provider: name, circuit: state }, `SMS provider ${name} circuit ${state}`);
-      },
-    });
-  });
+      onStateChange: reportCircuitState(metrics.circuitState, logger, {
+        provider: name,
+        label: `SMS provider ${name}`,
+        whenOpen: 'skipped for now',
+      }),
+    }),
+  );
 };
 
 export const startSmsDeliveryService = async ({

@@ -1,8 +1,9 @@
+import { CircuitOpenError } from '@express-quote/delivery-kit';
 import { type SmsSink, startSmsSink } from '@express-quote/sinks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBrevoProvider } from '../src/adapters/brevo.ts';
 import { createFreeMobileProvider } from '../src/adapters/free-mobile.ts';
-import { CircuitOpenError, withBreaker } from '../src/adapters/provider-breaker.ts';
+import { withBreaker } from '../src/adapters/provider-breaker.ts';
 import { type OutgoingSms, type SmsProvider, SmsProviderError } from '../src/adapters/sms-provider.ts';
 import { createTwilioProvider } from '../src/adapters/twilio.ts';
 import { createVonageProvider } from '../src/adapters/vonage.ts';

@@ -1,4 +1,5 @@
 import { NotificationRequested, namespaced, notifySubject } from '@express-quote/contracts';
+import { reportCircuitState } from '@express-quote/delivery-kit';
 import {
   connectNats,
   createPublisher,
@@ -28,11 +29,11 @@ import { createCloudApi } from './adapters/cloud-api.ts';
 import { createDocumentUploader } from './adapters/documents.ts';
 import { type WhatsAppDeliveryConfig, whatsAppCredentials } from './config.ts';
 import { createDeliveryRecords, type Database } from './delivery-records.ts';
-import { PROVIDER } from './domain/status-events.ts';
+import { PROVIDER } from './domain/provider.ts';
 import { createWhatsAppHandler } from './handlers/notification-requested.ts';
 import { createStatusProcessor } from './handlers/status-webhook.ts';
 import { whatsAppWebhookRoutes } from './http/whatsapp-webhook.ts';
-import { CIRCUIT_STATE_VALUES, createWhatsAppMetrics } from './metrics.ts';
+import { createWhatsAppMetrics } from './metrics.ts';
 import { migrateWhatsAppDelivery } from './migrations.ts';
 import { createWhatsAppRenderer } from './templates/renderer.ts';
 
@@ -95,7 +96,6 @@ export const startWhatsAppDeliveryService = async ({
     });
     const publisher = createPublisher(nc, ns);
 
-    metrics.circuitState.set({ provider: PROVIDER }, CIRCUIT_STATE_VALUES.closed);
     const api = withApiBreaker(
       createCloudApi({
         baseUrl: config.WHATSAPP_API_BASE_URL,
@@ -108,12 +108,11 @@ export const startWhatsAppDeliveryService = async ({
         consecutiveFailures: config.WHATSAPP_BREAKER_FAILURES,
         halfOpenAfterMs: config.WHATSAPP_BREAKER_HALF_OPEN_MS,
         maxHalfOpenAfterMs: config.WHATSAPP_BREAKER_MAX_HALF_OPEN_MS,
-        onStateChange: (state) => {
-          metrics.circuitState.set({ provider: PROVIDER }, CIRCUIT_STATE_VALUES[state]);
-          if (state === 'open')
-            logger.warn({ provider: PROVIDER, circuit: state }, 'Cloud API circuit opened: sends paused');
-          else logger.info({ provider: PROVIDER, circuit: state }, `Cloud API circuit ${state}`);
-        },
+        onStateChange: reportCircuitState(metrics.circuitState, logger, {
+          provider: PROVIDER,
+          label: 'Cloud API',
+          whenOpen: 'sends paused',
+        }),
       },
     );
 

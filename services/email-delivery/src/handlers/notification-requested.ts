@@ -1,5 +1,11 @@
 import type { EventOf, NotificationRequested } from '@express-quote/contracts';
-import { backoffDelayMs, UnknownTemplateError } from '@express-quote/delivery-kit';
+import {
+  backoffDelayMs,
+  CircuitOpenError,
+  statusEvents,
+  subjectOf,
+  UnknownTemplateError,
+} from '@express-quote/delivery-kit';
 import {
   type HandlerContext,
   PermanentError,
@@ -12,16 +18,17 @@ import {
   type AttachmentSource,
   type PreparedAttachment,
 } from '../adapters/object-store-attachments.ts';
-import { CircuitOpenError, type GuardedTransport } from '../adapters/smtp-circuit-breaker.ts';
+import type { GuardedTransport } from '../adapters/smtp-circuit-breaker.ts';
 import type { DeliveryRecords } from '../delivery-records.ts';
 import { messageIdFor } from '../domain/message-id.ts';
 import { circuitOpenDelayMs } from '../domain/retry-policy.ts';
 import { classifySmtpError } from '../domain/smtp-failure.ts';
-import { failedEvent, sendingEvent, sentEvent } from '../domain/status-events.ts';
-import type { DeliveryMetrics } from '../metrics.ts';
+import type { EmailMetrics } from '../metrics.ts';
 import { type RenderedEmail, TemplateDataError, type TemplateRenderer } from '../templates/renderer.ts';
 
 type Command = EventOf<typeof NotificationRequested>;
+
+const status = statusEvents('email');
 
 export interface NotificationHandlerDeps {
   renderer: TemplateRenderer;
@@ -29,7 +36,7 @@ export interface NotificationHandlerDeps {
   transport: GuardedTransport;
   records: DeliveryRecords;
   publisher: Publisher;
-  metrics: DeliveryMetrics;
+  metrics: EmailMetrics;
   settings: {
     messageIdDomain: string;
     /** The consumers' max_deliver: the delivery that must give up instead of asking for another. */
@@ -69,7 +76,7 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
       reason: failure.reason,
       correlationId: command.correlationId,
     });
-    await publisher.publish(failedEvent(command, attempt, now(), failure));
+    await publisher.publish(status.failed(subjectOf(command), attempt, now(), failure));
     metrics.failed.inc({ ...labels, retriable: String(failure.retriable) });
     ctx.logger.warn(
       {
@@ -147,7 +154,7 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
       // case the crash came before it was published; its id is the same, so the stream drops a copy.
       metrics.duplicatesSkipped.inc({ channel: 'email' });
       await publisher.publish(
-        sentEvent(command, existing.attempts, existing.sent_at ?? existing.updated_at, {
+        status.sent(subjectOf(command), existing.attempts, existing.sent_at ?? existing.updated_at, {
           provider: existing.provider,
           providerMessageId: existing.message_id,
         }),
@@ -217,7 +224,7 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
       );
     }
 
-    await publisher.publish(sendingEvent(command, attempt, now()));
+    await publisher.publish(status.sending(subjectOf(command), attempt, now()));
     const started = performance.now();
     try {
       const receipt = await transport.send(
@@ -242,7 +249,7 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
       metrics.sendSeconds.observe({ ...labels, outcome: 'sent' }, (performance.now() - started) / 1000);
       const record = await recordSent(command, attempt, receipt.messageId, receipt.response, sentAt, log);
       await publisher.publish(
-        sentEvent(command, record.attempts, record.sent_at ?? sentAt, {
+        status.sent(subjectOf(command), record.attempts, record.sent_at ?? sentAt, {
           provider: record.provider,
           providerMessageId: record.message_id,
         }),

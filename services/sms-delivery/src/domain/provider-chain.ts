@@ -1,4 +1,4 @@
-import { CircuitOpenError } from '../adapters/provider-breaker.ts';
+import { CircuitOpenError } from '@express-quote/delivery-kit';
 import {
   type OutgoingSms,
   type SmsProvider,

@@ -1,5 +1,11 @@
 import type { EventOf, NotificationRequested } from '@express-quote/contracts';
-import { retryDelayMs, TemplateDataError, UnknownTemplateError } from '@express-quote/delivery-kit';
+import {
+  retryDelayMs,
+  statusEvents,
+  subjectOf,
+  TemplateDataError,
+  UnknownTemplateError,
+} from '@express-quote/delivery-kit';
 import {
   type HandlerContext,
   PermanentError,
@@ -14,11 +20,12 @@ import { checkMobileNumber } from '../domain/phone-number.ts';
 import { sendThroughChain } from '../domain/provider-chain.ts';
 import { smsCostMicros } from '../domain/sms-cost.ts';
 import type { SmsEncoding } from '../domain/sms-text.ts';
-import { failedEvent, sendingEvent, sentEvent, subjectOf } from '../domain/status-events.ts';
 import type { SmsMetrics } from '../metrics.ts';
 import type { RenderedSms, SmsRenderer } from '../templates/renderer.ts';
 
 type Command = EventOf<typeof NotificationRequested>;
+
+const status = statusEvents('sms');
 
 export interface SmsHandlerDeps {
   renderer: SmsRenderer;
@@ -67,7 +74,7 @@ export const createSmsHandler = (deps: SmsHandlerDeps) => {
   ): Promise<never> => {
     const attempt = ctx.deliveryCount;
     await records.markFailed(refOf(command), { attempt, provider: failure.provider, reason: failure.reason });
-    await publisher.publish(failedEvent(subjectOf(command), attempt, now(), failure));
+    await publisher.publish(status.failed(subjectOf(command), attempt, now(), failure));
     metrics.failed.inc({
       channel: 'sms',
       provider: failure.provider ?? 'none',
@@ -113,7 +120,7 @@ export const createSmsHandler = (deps: SmsHandlerDeps) => {
       // crash came before it was published; its id is the same, so the stream drops a copy.
       metrics.duplicatesSkipped.inc({ channel: 'sms' });
       await publisher.publish(
-        sentEvent(subject, existing.attempts, existing.sent_at ?? existing.updated_at, {
+        status.sent(subject, existing.attempts, existing.sent_at ?? existing.updated_at, {
           provider: existing.provider,
           providerMessageId: existing.provider_message_id,
           segments: existing.segments ?? 1,
@@ -162,7 +169,7 @@ export const createSmsHandler = (deps: SmsHandlerDeps) => {
     }
 
     await records.markSending(refOf(command), attempt);
-    await publisher.publish(sendingEvent(subject, attempt, now()));
+    await publisher.publish(status.sending(subject, attempt, now()));
 
     const sms: OutgoingSms = {
       notificationId: cmd.notificationId,
@@ -224,7 +231,7 @@ export const createSmsHandler = (deps: SmsHandlerDeps) => {
           log,
         );
         await publisher.publish(
-          sentEvent(subject, record.attempts, record.sent_at ?? sentAt, {
+          status.sent(subject, record.attempts, record.sent_at ?? sentAt, {
             provider: record.provider ?? result.provider,
             providerMessageId: record.provider_message_id ?? result.receipt.providerMessageId,
             segments: record.segments ?? rendered.segments,

@@ -1,9 +1,9 @@
+import { statusEvents, subjectOfRow } from '@express-quote/delivery-kit';
 import type { Publisher } from '@express-quote/messaging';
 import { type HttpApp, HttpError } from '@express-quote/service-kit';
 import twilio from 'twilio';
 import { z } from 'zod';
-import type { DeliveryRecord, DeliveryRecords } from '../delivery-records.ts';
-import { deliveredEvent, type StatusSubject, undeliveredEvent } from '../domain/status-events.ts';
+import type { DeliveryRecords } from '../delivery-records.ts';
 import { interpretTwilioStatus } from '../domain/twilio-status.ts';
 import type { SmsMetrics } from '../metrics.ts';
 
@@ -24,11 +24,7 @@ const Params = z.object({
 });
 const Query = z.object({ notificationId: z.uuid().optional() });
 
-const subjectOfRecord = (r: DeliveryRecord): StatusSubject => ({
-  notificationId: r.notification_id,
-  bookingId: r.booking_id,
-  cause: { id: r.command_event_id, correlationId: r.correlation_id },
-});
+const events = statusEvents('sms');
 
 /**
  * `POST /api/callbacks/twilio`: Twilio's status callback for one message, form-encoded and signed with
@@ -78,11 +74,15 @@ export const twilioCallbackRoutes = (deps: TwilioCallbackDeps) => async (app: Ht
     if (receipt.kind === 'progress') return reply.code(204).send();
 
     const at = now();
-    const subject = subjectOfRecord(record);
+    const subject = subjectOfRow(record);
     const event =
       receipt.kind === 'delivered'
-        ? deliveredEvent(subject, at, { provider: 'twilio', providerMessageId: sid, status: receipt.status })
-        : undeliveredEvent(subject, at, {
+        ? events.delivered(subject, at, {
+            provider: 'twilio',
+            providerMessageId: sid,
+            status: receipt.status,
+          })
+        : events.undelivered(subject, at, {
             provider: 'twilio',
             providerMessageId: sid,
             reason: receipt.reason,

@@ -1,5 +1,12 @@
 import type { EventOf, NotificationRequested } from '@express-quote/contracts';
-import { retryDelayMs, TemplateDataError, UnknownTemplateError } from '@express-quote/delivery-kit';
+import {
+  CircuitOpenError,
+  retryDelayMs,
+  statusEvents,
+  subjectOf,
+  TemplateDataError,
+  UnknownTemplateError,
+} from '@express-quote/delivery-kit';
 import {
   type HandlerContext,
   PermanentError,
@@ -7,17 +14,18 @@ import {
   RetryableError,
 } from '@express-quote/messaging';
 import type { CountryCode } from 'libphonenumber-js/max';
-import { CircuitOpenError } from '../adapters/api-breaker.ts';
 import type { CloudApi, TemplateMessage } from '../adapters/cloud-api.ts';
 import { DocumentIntegrityError, type DocumentUploader } from '../adapters/documents.ts';
 import type { CommandRef, DeliveryRecords } from '../delivery-records.ts';
 import { WhatsAppApiError } from '../domain/graph-error.ts';
 import { checkWhatsAppNumber } from '../domain/phone-number.ts';
-import { failedEvent, PROVIDER, sendingEvent, sentEvent, subjectOf } from '../domain/status-events.ts';
+import { PROVIDER } from '../domain/provider.ts';
 import type { WhatsAppMetrics } from '../metrics.ts';
 import type { WhatsAppRenderer } from '../templates/renderer.ts';
 
 type Command = EventOf<typeof NotificationRequested>;
+
+const status = statusEvents('whatsapp');
 
 export interface WhatsAppHandlerDeps {
   renderer: WhatsAppRenderer;
@@ -58,7 +66,7 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
     const attempt = ctx.deliveryCount;
     if (ref) await records.markFailed(ref, { attempt, reason: failure.reason });
     await publisher.publish(
-      failedEvent(subjectOf(command), attempt, now(), { ...failure, provider: ref ? PROVIDER : null }),
+      status.failed(subjectOf(command), attempt, now(), { ...failure, provider: ref ? PROVIDER : null }),
     );
     metrics.failed.inc({ ...labels, retriable: String(failure.retriable) });
     ctx.logger.warn(
@@ -81,12 +89,10 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
     if (existing?.status === 'SENT' && existing.provider_message_id) {
       metrics.duplicatesSkipped.inc({ channel: 'whatsapp' });
       await publisher.publish(
-        sentEvent(
-          subject,
-          existing.attempts,
-          existing.sent_at ?? existing.updated_at,
-          existing.provider_message_id,
-        ),
+        status.sent(subject, existing.attempts, existing.sent_at ?? existing.updated_at, {
+          provider: PROVIDER,
+          providerMessageId: existing.provider_message_id,
+        }),
       );
       log.info(
         { notificationId: cmd.notificationId, attempt },
@@ -129,7 +135,7 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
       waId: phone.waId,
     };
     await records.markSending(ref, attempt);
-    await publisher.publish(sendingEvent(subject, attempt, now()));
+    await publisher.publish(status.sending(subject, attempt, now()));
 
     const to = phone.waId;
     const sent = await records.sentParts(cmd.notificationId);
@@ -196,7 +202,10 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
         sentAt,
       });
       await publisher.publish(
-        sentEvent(subject, record.attempts, record.sent_at ?? sentAt, record.provider_message_id ?? main),
+        status.sent(subject, record.attempts, record.sent_at ?? sentAt, {
+          provider: PROVIDER,
+          providerMessageId: record.provider_message_id ?? main,
+        }),
       );
       metrics.sent.inc(labels);
       metrics.endToEndSeconds.observe(

@@ -1,9 +1,10 @@
+import { statusEvents, subjectOfRow } from '@express-quote/delivery-kit';
 import type { Publisher } from '@express-quote/messaging';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CloudApi } from '../adapters/cloud-api.ts';
-import type { DeliveryRecord, DeliveryRecords } from '../delivery-records.ts';
+import type { DeliveryRecords } from '../delivery-records.ts';
 import { pricingOf } from '../domain/conversation-pricing.ts';
-import { deliveredEvent, type StatusSubject, sentEvent, undeliveredEvent } from '../domain/status-events.ts';
+import { PROVIDER } from '../domain/provider.ts';
 import { type MessageStatus, parseCallbackData } from '../domain/webhook-payload.ts';
 import type { WhatsAppMetrics } from '../metrics.ts';
 import { callbackData } from './notification-requested.ts';
@@ -16,11 +17,7 @@ export interface StatusWebhookDeps {
   priceMicros: Readonly<Record<string, number>>;
 }
 
-const subjectOfRecord = (r: DeliveryRecord): StatusSubject => ({
-  notificationId: r.notification_id,
-  bookingId: r.booking_id,
-  cause: { id: r.command_event_id, correlationId: r.correlation_id },
-});
+const events = statusEvents('whatsapp');
 
 const MAIN_PARTS = new Set(['text', 'template']);
 
@@ -33,7 +30,7 @@ const MAIN_PARTS = new Set(['text', 'template']);
 export const createStatusProcessor = (deps: StatusWebhookDeps) => {
   const { records, publisher, api, metrics } = deps;
   return async (status: MessageStatus, log: FastifyBaseLogger): Promise<void> => {
-    metrics.deliveryReports.inc({ channel: 'whatsapp', provider: 'whatsapp-cloud', status: status.status });
+    metrics.deliveryReports.inc({ channel: 'whatsapp', provider: PROVIDER, status: status.status });
     const opaque = parseCallbackData(status.biz_opaque_callback_data);
     const found = await records.findByMessage(status.id);
     const record = found?.record ?? (opaque ? await records.find(opaque.notificationId) : undefined);
@@ -45,7 +42,7 @@ export const createStatusProcessor = (deps: StatusWebhookDeps) => {
     // Documents sent after the main message, and a text superseded by its template, say nothing about the notification.
     if (!MAIN_PARTS.has(part) || (record.provider_message_id && record.provider_message_id !== status.id))
       return;
-    const subject = subjectOfRecord(record);
+    const subject = subjectOfRow(record);
     const at = new Date(Number(status.timestamp) * 1000);
     const pricing = pricingOf(status, deps.priceMicros);
     if (pricing && (await records.recordCost(record.notification_id, pricing.costMicros, pricing.category))) {
@@ -56,7 +53,12 @@ export const createStatusProcessor = (deps: StatusWebhookDeps) => {
       case 'delivered':
       case 'read':
         await publisher.publish(
-          deliveredEvent(subject, at, { providerMessageId: status.id, status: status.status, pricing }),
+          events.delivered(subject, at, {
+            provider: PROVIDER,
+            providerMessageId: status.id,
+            status: status.status,
+            pricing,
+          }),
         );
         break;
       case 'failed': {
@@ -76,7 +78,9 @@ export const createStatusProcessor = (deps: StatusWebhookDeps) => {
             const attempt = claimed.attempts + 1;
             await records.fallbackSent(record.notification_id, wamid, attempt);
             metrics.templateFallbacks.inc({ source: 'webhook' });
-            await publisher.publish(sentEvent(subject, attempt, new Date(), wamid));
+            await publisher.publish(
+              events.sent(subject, attempt, new Date(), { provider: PROVIDER, providerMessageId: wamid }),
+            );
             log.info(
               { notificationId: record.notification_id, wamid },
               'text refused outside the 24-hour window: approved template sent',
@@ -89,7 +93,8 @@ export const createStatusProcessor = (deps: StatusWebhookDeps) => {
         }
         const code = error ? String(error.code) : null;
         await publisher.publish(
-          undeliveredEvent(subject, at, {
+          events.undelivered(subject, at, {
+            provider: PROVIDER,
             providerMessageId: status.id,
             reason: `whatsapp failed${error ? ` (error ${error.code}: ${error.title ?? error.message ?? 'unknown'})` : ''}`,
             errorCode: code,
