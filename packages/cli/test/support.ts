@@ -20,6 +20,8 @@ export interface EqOptions {
   signal?: AbortSignal;
   /** Called with every stderr chunk (e.g. to interrupt a replay at its first progress line). */
   onStderr?(chunk: string): void;
+  /** Called with every stdout chunk (e.g. to stop a --follow once it printed what was expected). */
+  onStdout?(chunk: string): void;
 }
 
 /** Runs `eq <argv>` in-process with captured output, as a terminal user (or cron, without `answers`) would. */
@@ -34,7 +36,13 @@ export const eq = async (argv: string[], options: EqOptions = {}): Promise<EqRun
     stdin.end();
   }
   const code = await runCli(argv, {
-    stdout: { write: (t: string) => (stdout += t), isTTY: false },
+    stdout: {
+      write: (t: string) => {
+        stdout += t;
+        options.onStdout?.(t);
+      },
+      isTTY: false,
+    },
     stderr: {
       write: (t: string) => {
         stderr += t;

@@ -77,16 +77,20 @@ interface Filter {
   before?: Date;
 }
 
-const readFilter = (
-  values: { stream?: string; consumer?: string; kind?: string; before?: string },
-  ctx: Context,
-  usage: string,
-  streamName: (s: string) => string,
-): Filter => {
+/** Checks the filter options before anything connects: a typo is a usage error, not a server error. */
+const checkFilter = (values: { kind?: string; before?: string }, usage: string): void => {
   if (values.kind && !KINDS.includes(values.kind as DeadLetterKind)) {
     throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`, usage);
   }
-  void ctx;
+  if (values.before) parseInstant(values.before, new Date(), '--before', usage);
+};
+
+const readFilter = (
+  values: { stream?: string; consumer?: string; kind?: string; before?: string },
+  usage: string,
+  streamName: (s: string) => string,
+): Filter => {
+  checkFilter(values, usage);
   return {
     ...(values.stream ? { stream: streamName(values.stream) } : {}),
     ...(values.consumer ? { consumer: values.consumer } : {}),
@@ -135,8 +139,9 @@ const dlqList: Command = {
       return 0;
     }
     const limit = values.limit ? parsePositiveInt(values.limit, '--limit', listUsage) : 100;
+    checkFilter(values, listUsage);
     const nats = await ctx.connections.nats();
-    const filter = readFilter(values, ctx, listUsage, (s) => resolveStream(nats.ns, s, listUsage).name);
+    const filter = readFilter(values, listUsage, (s) => resolveStream(nats.ns, s, listUsage).name);
     const all = (await listDeadLetters(nats.jsm, nats.ns, { limit: Number.MAX_SAFE_INTEGER })).filter((e) =>
       matches(e, filter),
     );
@@ -210,8 +215,9 @@ const selectEntries = async (
   positionals: string[],
   usage: string,
 ) => {
+  checkFilter(values, usage);
   const nats = await ctx.connections.nats();
-  const filter = readFilter(values, ctx, usage, (s) => resolveStream(nats.ns, s, usage).name);
+  const filter = readFilter(values, usage, (s) => resolveStream(nats.ns, s, usage).name);
   const hasFilter = Object.keys(filter).length > 0;
   const chosen = [positionals.length > 0, values.all === true, hasFilter].filter(Boolean).length;
   if (chosen === 0) throw new UsageError('say which dead letters: their numbers, a filter, or --all', usage);

@@ -25,7 +25,7 @@ Sends the signed Checkout webhook the demo sends, to any environment whose signi
   --email/--first/--last/--phone   the customer at checkout (default Jeanne Dupont, jeanne.dupont@example.fr)
   --event-id <evt_…>      reuse an event id (Stripe retrying the same event: the gateway must change nothing)
   --secret <whsec_…>      signing secret (default: the first of STRIPE_WEBHOOK_SECRET)
-  --print                 print the signed request (body and headers) instead of sending it
+  --print                 print the signed request (body and headers, unmasked: the signed bytes) instead of sending it
   --yes                   do not ask before sending to a host other than this machine
 
 ${COMMON_HELP}
@@ -131,8 +131,9 @@ export const stripeSimulateCommand: Command = {
     const request = signWebhook(event, secret);
     const session = (event.data as { object: { id: string } }).object;
     if (values.print) {
-      ctx.out.line(
-        JSON.stringify({ url: target.toString(), headers: request.headers, body: request.body }, null, 2),
+      // Unmasked on purpose: these are the signed bytes; masking the e-mail would break the signature.
+      ctx.io.stdout.write(
+        `${JSON.stringify({ url: target.toString(), headers: request.headers, body: request.body }, null, 2)}\n`,
       );
       return 0;
     }

@@ -52,13 +52,20 @@ export async function* scanStream(
   const info = await streamInfo(jsm, stream);
   const endSeq = options.endSeq ?? info.state.last_seq;
   const follow = options.follow === true;
-  const startSeq = options.startSeq ?? 1;
+  let startSeq = options.startSeq ?? 1;
+  let startTime = options.startTime;
   if (options.signal?.aborted) return;
+  // Nothing is stored in the future; and nats-server misreads times past 2262 (nanoseconds overflow int64).
+  if (startTime && startTime.getTime() > Date.now()) {
+    if (!follow) return;
+    startSeq = info.state.last_seq + 1;
+    startTime = undefined;
+  }
   if (!follow && (info.state.messages === 0 || endSeq < Math.max(startSeq, info.state.first_seq))) return;
   const consumer = await js.consumers.get(stream, {
     ...(options.filter ? { filter_subjects: options.filter } : {}),
-    ...(options.startTime
-      ? { opt_start_time: options.startTime.toISOString() }
+    ...(startTime
+      ? { opt_start_time: startTime.toISOString() }
       : startSeq > 1
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }
         : { deliver_policy: DeliverPolicy.All }),
@@ -67,6 +74,12 @@ export async function* scanStream(
     const pending = (await consumer.info(true)).num_pending;
     if (!follow && pending === 0) return;
     const messages = await consumer.consume({ max_messages: options.batch ?? 2_000 });
+    // The abort listener, the idle timer and the finally block all close: one close() between them.
+    let closing: ReturnType<typeof messages.close> | undefined;
+    const close = () => {
+      closing ??= messages.close();
+      return closing;
+    };
     const idleMs = options.idleTimeoutMs ?? 15_000;
     let idle: NodeJS.Timeout | undefined;
     let timedOut = false;
@@ -75,10 +88,10 @@ export async function* scanStream(
       clearTimeout(idle);
       idle = setTimeout(() => {
         timedOut = true;
-        void messages.close();
+        void close();
       }, idleMs);
     };
-    const onAbort = () => void messages.close();
+    const onAbort = () => void close();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     armIdle();
     let last = 0;
@@ -97,7 +110,7 @@ export async function* scanStream(
     } finally {
       clearTimeout(idle);
       options.signal?.removeEventListener('abort', onAbort);
-      await messages.close();
+      await close();
     }
     if (timedOut) {
       throw new CliError(
