@@ -1,26 +1,6 @@
-import { NotificationRequested, namespaced, notifySubject } from '@express-quote/contracts';
-import { reportCircuitState } from '@express-quote/delivery-kit';
-import {
-  connectNats,
-  createPublisher,
-  ensureContextStream,
-  ensureDlqStream,
-  type RunningConsumer,
-  runConsumer,
-} from '@express-quote/messaging';
-import {
-  createHttpApp,
-  createMetricsRegistry,
-  type HttpApp,
-  natsReadiness,
-  pgReadiness,
-  registerConsumerLagMetrics,
-  registerDlqSizeMetric,
-} from '@express-quote/service-kit';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { Kysely, PostgresDialect } from 'kysely';
+import { type DeliveryService, reportCircuitState, startDeliveryService } from '@express-quote/delivery-kit';
+import { createMetricsRegistry } from '@express-quote/service-kit';
 import type { CountryCode } from 'libphonenumber-js/max';
-import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createBrevoProvider } from './adapters/brevo.ts';
@@ -40,19 +20,14 @@ import { createSmsRenderer } from './templates/renderer.ts';
 
 export const SERVICE_NAME = 'sms-delivery';
 
-export interface SmsDeliveryService {
-  readonly app: HttpApp;
-  /** Ordered: HTTP, consumers (drain in-flight sends), NATS, Postgres. */
-  stop(): Promise<void>;
-}
+/** Stops in order: HTTP, consumers (drain in-flight sends), NATS, Postgres. */
+export type SmsDeliveryService = DeliveryService;
 
 export interface StartOptions {
   config: SmsDeliveryConfig;
   logger: Logger;
   registry?: Registry;
 }
-
-const DURABLES = { HIGH: 'sms-delivery-high', NORMAL: 'sms-delivery-normal' } as const;
 
 /** The configured providers, in fallback order, each behind its own circuit breaker. */
 export const buildProviders = (
@@ -123,154 +98,66 @@ export const startSmsDeliveryService = async ({
   logger,
   registry = createMetricsRegistry(SERVICE_NAME),
 }: StartOptions): Promise<SmsDeliveryService> => {
-  const ns = namespaced(config.NATS_NAMESPACE);
-  // What is opened is closed in reverse order, also when start-up fails half-way.
-  const closers: Array<() => Promise<void>> = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) {
-      try {
-        await close();
-      } catch (error) {
-        logger.error({ err: error }, 'sms-delivery: error while stopping');
-      }
-    }
-  };
-
-  try {
-    const renderer = createSmsRenderer({ brandName: config.SMS_BRAND_NAME });
-    const metrics = createSmsMetrics(registry);
-    const providers = buildProviders(config, metrics, logger);
-
-    const db = new Kysely<Database>({
-      dialect: new PostgresDialect({
-        pool: new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX }),
-      }),
-    });
-    closers.push(() => db.destroy());
-    await migrateSmsDelivery(db);
-    const records = createDeliveryRecords(db);
-
-    const nc = await connectNats({ servers: config.NATS_URL, name: SERVICE_NAME, logger });
-    closers.push(async () => {
-      if (!nc.isClosed()) await nc.drain();
-    });
-    const jsm = await jetstreamManager(nc);
-    const streamOptions = { replicas: config.STREAM_REPLICAS };
-    // Every stream this service reads or writes, declared the same way by every service: any start order works.
-    await ensureContextStream(jsm, ns, 'notify', streamOptions);
-    await ensureContextStream(jsm, ns, 'notifications', streamOptions);
-    await ensureDlqStream(jsm, ns, ['notify'], streamOptions);
-    const publisher = createPublisher(nc, ns);
-
-    const handler = createSmsHandler({
-      renderer,
-      providers,
-      records,
-      publisher,
-      metrics,
-      settings: {
-        brandName: config.SMS_BRAND_NAME,
-        defaultCountry: config.SMS_DEFAULT_COUNTRY as CountryCode,
-        publicBaseUrl: config.SMS_PUBLIC_BASE_URL ?? null,
-        maxDeliver: config.SMS_MAX_DELIVER,
-        backoffMs: config.SMS_BACKOFF_MS,
-        sendTimeoutMs: config.SMS_SEND_TIMEOUT_MS,
-        pricePerSegmentMicros: config.SMS_PRICE_PER_SEGMENT_MICROS,
-      },
-    });
-
-    // One durable consumer per priority (nats 2.9: one filter subject each): a NORMAL backlog never delays HIGH.
-    const consumers: RunningConsumer[] = [];
-    closers.push(async () => {
-      await Promise.all(consumers.map((c) => c.stop({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS })));
-    });
-    if (providers.length === 0) {
-      logger.warn(
-        { consumes: 'nothing' },
-        'SMS_PROVIDERS is empty: SMS sending is disabled, notify.sms.* commands wait in the stream until a provider is configured',
-      );
-    }
-    for (const priority of providers.length > 0 ? (['HIGH', 'NORMAL'] as const) : []) {
-      consumers.push(
-        await runConsumer({
-          nc,
-          ns,
-          logger,
-          registry,
-          name: DURABLES[priority],
-          context: 'notify',
-          filterSubject: notifySubject('sms', priority),
-          events: [NotificationRequested],
-          concurrency: priority === 'HIGH' ? config.SMS_HIGH_CONCURRENCY : config.SMS_NORMAL_CONCURRENCY,
+  const renderer = createSmsRenderer({ brandName: config.SMS_BRAND_NAME });
+  const metrics = createSmsMetrics(registry);
+  const providers = buildProviders(config, metrics, logger);
+  return startDeliveryService<Database>({
+    name: SERVICE_NAME,
+    channel: 'sms',
+    config,
+    logger,
+    registry,
+    migrate: migrateSmsDelivery,
+    consumers: {
+      concurrency: { HIGH: config.SMS_HIGH_CONCURRENCY, NORMAL: config.SMS_NORMAL_CONCURRENCY },
+      maxDeliver: config.SMS_MAX_DELIVER,
+      backoffMs: config.SMS_BACKOFF_MS,
+      ackWaitMs: config.SMS_ACK_WAIT_MS,
+    },
+    wire: async ({ db, publisher }) => {
+      const records = createDeliveryRecords(db);
+      const handler = createSmsHandler({
+        renderer,
+        providers,
+        records,
+        publisher,
+        metrics,
+        settings: {
+          brandName: config.SMS_BRAND_NAME,
+          defaultCountry: config.SMS_DEFAULT_COUNTRY as CountryCode,
+          publicBaseUrl: config.SMS_PUBLIC_BASE_URL ?? null,
           maxDeliver: config.SMS_MAX_DELIVER,
           backoffMs: config.SMS_BACKOFF_MS,
-          ackWaitMs: config.SMS_ACK_WAIT_MS,
-          dlq: streamOptions,
-          handler,
-        }),
-      );
-    }
-
-    // The seed's queue gauges (waiting / active / redelivered) and the DLQ size, polled from JetStream.
-    const pollers = [
-      registerConsumerLagMetrics(
-        registry,
-        jsm,
-        Object.values(DURABLES).map((durable) => ({ stream: ns.stream('notify'), durable })),
-      ),
-      registerDlqSizeMetric(registry, jsm, ns.stream('dlq')),
-    ];
-    closers.push(async () => {
-      for (const poller of pollers) poller.stop();
-    });
-
-    const app = createHttpApp({
-      logger,
-      registry,
-      readiness: { nats: natsReadiness(nc), postgres: pgReadiness(db) },
-    });
-    closers.push(() => app.close());
-    if (config.TWILIO_AUTH_TOKEN) {
-      await app.register(
-        twilioCallbackRoutes({
-          authToken: config.TWILIO_AUTH_TOKEN,
-          publicBaseUrl: config.SMS_PUBLIC_BASE_URL ?? null,
-          records,
-          publisher,
-          metrics,
-        }),
-      );
-    }
-    await app.listen({ port: config.PORT, host: config.HOST });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.PORT;
-    logger.info(
-      {
-        port,
-        consumes:
-          providers.length > 0
-            ? [ns.subject(notifySubject('sms', 'HIGH')), ns.subject(notifySubject('sms', 'NORMAL'))]
-            : [],
-        publishes: ns.contextFilter('notifications'),
-        providers: config.SMS_PROVIDERS,
-        templates: renderer.names,
-        deliveryReports: config.SMS_PUBLIC_BASE_URL
-          ? `${config.SMS_PUBLIC_BASE_URL}/api/callbacks/twilio`
-          : 'off',
-      },
-      `sms-delivery listening on ${config.HOST}:${port}`,
-    );
-
-    let stopped: Promise<void> | undefined;
-    return {
-      app,
-      stop() {
-        stopped ??= closeAll();
-        return stopped;
-      },
-    };
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
+          sendTimeoutMs: config.SMS_SEND_TIMEOUT_MS,
+          pricePerSegmentMicros: config.SMS_PRICE_PER_SEGMENT_MICROS,
+        },
+      });
+      const authToken = config.TWILIO_AUTH_TOKEN;
+      return {
+        // No provider configured: commands wait in NOTIFY until one is.
+        handler: providers.length > 0 ? handler : null,
+        disabledReason:
+          'SMS_PROVIDERS is empty: SMS sending is disabled, notify.sms.* commands wait in the stream until a provider is configured',
+        register: async (app) => {
+          if (!authToken) return;
+          await app.register(
+            twilioCallbackRoutes({
+              authToken,
+              publicBaseUrl: config.SMS_PUBLIC_BASE_URL ?? null,
+              records,
+              publisher,
+              metrics,
+            }),
+          );
+        },
+        announce: {
+          providers: config.SMS_PROVIDERS,
+          templates: renderer.names,
+          deliveryReports: config.SMS_PUBLIC_BASE_URL
+            ? `${config.SMS_PUBLIC_BASE_URL}/api/callbacks/twilio`
+            : 'off',
+        },
+      };
+    },
+  });
 };
