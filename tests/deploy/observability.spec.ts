@@ -231,8 +231,9 @@ describe('Grafana', () => {
   });
 });
 
-// What each service must keep exporting for the seed's "Métriques et monitoring" and the alerts above. A metric
-// that is missing today is not listed (see the h14 report); one removed later fails here.
+// What each service must keep exporting for the seed's "Métriques et monitoring" and the alerts above; a metric
+// removed later fails here. Gaps known today (no event-store append latency, no queue gauges outside the delivery
+// services, no geocoder breaker state) are left out until a service exports them.
 const SEED_METRICS: Record<string, readonly string[]> = {
   payments: ['eq_payments_stripe_webhooks_total', 'eq_payments_unpublished_events'],
   booking: ['booking_relay_lag_events', 'eq_consumer_messages_total'],
@@ -248,6 +249,8 @@ const SEED_METRICS: Record<string, readonly string[]> = {
     'eq_consumer_messages_total',
     'eq_consumer_pending',
     'eq_consumer_ack_pending',
+    'eq_consumer_redelivered',
+    'eq_dlq_messages',
   ],
   'sms-delivery': [
     'eq_notifications_sent_total',

@@ -24,22 +24,43 @@ const tsFiles = (dir: string): string[] =>
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
     .map((e) => join(e.parentPath, e.name));
 
-const definedIn = (files: readonly string[]): Set<string> => {
-  const names = new Set<string>();
-  for (const file of files) for (const name of metricNamesIn(readFileSync(file, 'utf8'))) names.add(name);
-  return names;
+interface SourceFile {
+  readonly path: string;
+  readonly source: string;
+  readonly exports: ReadonlySet<string>;
+}
+
+const readSource = (path: string): SourceFile => {
+  const source = readFileSync(path, 'utf8');
+  const exports = new Set<string>();
+  for (const m of source.matchAll(/^export (?:const|(?:async )?function\*?|class) (\w+)/gm))
+    exports.add(m[1]!);
+  return { path, source, exports };
 };
 
-// Package code that registers metrics in the registry a service hands it: the call in the service's source
-// that brings them in.
-const PACKAGE_METRICS = [
-  { call: 'runConsumer(', file: 'packages/messaging/src/metrics.ts' },
-  { call: 'createHttpApp(', file: 'packages/service-kit/src/http-metrics.ts' },
-  { call: 'registerConsumerLagMetrics(', file: 'packages/service-kit/src/consumer-lag-metrics.ts' },
-  { call: 'registerDlqSizeMetric(', file: 'packages/service-kit/src/dlq-size-metric.ts' },
-] as const;
+/** Identifiers called (`name(`, `name<T>(`) or constructed (`new Name(`) in a source. */
+const callsIn = (source: string): Set<string> =>
+  new Set([...source.matchAll(/\b([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*\(/g)].map((m) => m[1]!));
 
-/** prom-client's process metrics (event loop lag, heap, CPU), which createMetricsRegistry turns on. */
+/**
+ * The package files a service's code reaches: those exporting a function it calls, then, transitively, those
+ * exporting a function these call (file granularity: our package files are small and hold one thing).
+ */
+const reachedPackageFiles = (serviceSource: string, packageFiles: readonly SourceFile[]): SourceFile[] => {
+  const reached = new Set<SourceFile>();
+  const pending = [serviceSource];
+  while (pending.length > 0) {
+    const calls = callsIn(pending.pop()!);
+    for (const file of packageFiles) {
+      if (reached.has(file) || ![...file.exports].some((name) => calls.has(name))) continue;
+      reached.add(file);
+      pending.push(file.source);
+    }
+  }
+  return [...reached];
+};
+
+/** prom-client's process metrics (event loop lag, heap, CPU), registered by collectDefaultMetrics. */
 const processMetricNames = (): Set<string> =>
   new Set(
     createMetricsRegistry('metric-names')
@@ -47,19 +68,24 @@ const processMetricNames = (): Set<string> =>
       .map((m) => m.name),
   );
 
-/** What each service's /metrics can show, by service folder, read from the sources. */
+/**
+ * What each service's /metrics can show, by service folder, read from the sources: metrics its own code
+ * defines, and those of the package code it reaches (the consumer runner's when it calls runConsumer, the HTTP
+ * histogram through createHttpApp, delivery-kit's through startDeliveryService…).
+ */
 export const exportedMetricsByService = (services: readonly string[]): Map<string, Set<string>> => {
   const processNames = processMetricNames();
+  const packageFiles = readdirSync(join(REPO_ROOT, 'packages'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => tsFiles(join(REPO_ROOT, 'packages', d.name, 'src')))
+    .map(readSource);
   const result = new Map<string, Set<string>>();
   for (const service of services) {
-    const files = tsFiles(join(REPO_ROOT, 'services', service, 'src'));
-    const source = files.map((f) => readFileSync(f, 'utf8')).join('\n');
-    const names = definedIn(files);
-    for (const { call, file } of PACKAGE_METRICS) {
-      if (source.includes(call)) for (const n of definedIn([join(REPO_ROOT, file)])) names.add(n);
-    }
-    // runServiceMain hands the service a registry from createMetricsRegistry.
-    if (/\b(createMetricsRegistry|runServiceMain)\(/.test(source)) for (const n of processNames) names.add(n);
+    const own = tsFiles(join(REPO_ROOT, 'services', service, 'src')).map(readSource);
+    const sources = [...own, ...reachedPackageFiles(own.map((f) => f.source).join('\n'), packageFiles)];
+    const names = new Set(sources.flatMap((f) => [...metricNamesIn(f.source)]));
+    if (sources.some((f) => f.source.includes('collectDefaultMetrics(')))
+      for (const n of processNames) names.add(n);
     result.set(service, names);
   }
   return result;
