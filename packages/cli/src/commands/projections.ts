@@ -28,7 +28,7 @@ table that the history no longer covers are carried over rather than lost, and t
 
   --keep-old      keep the previous table as <table>_old_<timestamp> (default: dropped in the swap)
   --restart       discard a half-built table and its checkpoints
-  --batch <n>     events per transaction (default 5000 from streams, 2000 from an event store)
+  --batch <n>     events per transaction (default 10000 from streams, 2000 from an event store)
   --yes           do not ask for confirmation (required when stdin is not a terminal)
   --json          the summary as JSON
 

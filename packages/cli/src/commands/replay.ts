@@ -33,7 +33,7 @@ consumers) are refused unless --allow-side-effects.
   --from <seq|time>        first stream sequence, or a time (2h, 2026-03-14 10:00 Paris, …); default: the start
   --table <name>           projection: write into this table of the same schema (created like the live one)
   --restart                projection: forget this replay's checkpoint and start again from --from
-  --batch <n>              projection: messages per transaction (default 5000)
+  --batch <n>              projection: messages per transaction (default 10000)
   --filter <subject>       consumer: filter of a durable that does not exist yet (relative to the namespace)
   --allow-side-effects     consumer: replay into a consumer that sends messages to people
   --no-watch               consumer: return once the durable is rewound
@@ -66,7 +66,7 @@ const replayProjection = async (
       usage,
     );
   }
-  const batchSize = values.batch ? parsePositiveInt(values.batch, '--batch', usage) : 5_000;
+  const batchSize = values.batch ? parsePositiveInt(values.batch, '--batch', usage) : 10_000;
   const from = values.from ? parseStreamPosition(values.from, new Date(), '--from', usage) : undefined;
   const db = await ctx.db();
   const nats = await ctx.connections.nats();

@@ -8,7 +8,6 @@ import {
   NotificationUndelivered,
 } from '@express-quote/contracts';
 import { type Kysely, sql } from 'kysely';
-import { canonicalJson } from './canonical-json.ts';
 import {
   deriveStatus,
   emptyFacts,
@@ -32,10 +31,61 @@ export const STATUS_EVENT_DEFINITIONS = [
 
 const qualified = (t: TableRef) => sql.id(t.schema, t.table);
 
+const FACT_KEYS = ['request', 'sending', 'sent', 'failed', 'delivered', 'undelivered', 'maxAttempt'] as const;
+
+/** mergeFact keeps the very same object for a fact it did not replace: comparing references is enough. */
+const changed = (before: NotificationFacts, after: NotificationFacts) =>
+  FACT_KEYS.some((k) => before[k] !== after[k]);
+
+const rowOf = (facts: NotificationFacts) => {
+  const v = deriveStatus(facts);
+  return {
+    notification_id: v.notificationId,
+    booking_id: v.bookingId,
+    channel: v.channel,
+    template: facts.request?.template ?? null,
+    recipient_kind: facts.request?.recipient.kind ?? null,
+    status: v.status,
+    attempts: v.attempts,
+    provider: v.provider,
+    provider_message_id: v.providerMessageId,
+    last_error: v.lastError,
+    retriable: v.retriable,
+    requested_at: v.requestedAt,
+    sending_at: v.sendingAt,
+    sent_at: v.sentAt,
+    failed_at: v.failedAt,
+    delivered_at: v.deliveredAt,
+    undelivered_at: v.undeliveredAt,
+    updated_at: v.updatedAt,
+    facts,
+  };
+};
+
+const RECORD = sql.raw(`x(
+  notification_id uuid, booking_id uuid, channel text, template text, recipient_kind text, status text,
+  attempts int, provider text, provider_message_id text, last_error text, retriable boolean,
+  requested_at timestamptz, sending_at timestamptz, sent_at timestamptz, failed_at timestamptz,
+  delivered_at timestamptz, undelivered_at timestamptz, updated_at timestamptz, facts jsonb)`);
+const COLUMNS =
+  sql.raw(`notification_id, booking_id, channel, template, recipient_kind, status, attempts, provider,
+  provider_message_id, last_error, retriable, requested_at, sending_at, sent_at, failed_at, delivered_at,
+  undelivered_at, updated_at, facts`);
+
+const lockRows = async (trx: AnyDb, target: TableRef, ids: string[]) =>
+  new Map(
+    (
+      await sql<{ notification_id: string; facts: NotificationFacts }>`
+        select notification_id, facts from ${qualified(target)}
+        where notification_id = any(${ids}::uuid[]) order by notification_id for update`.execute(trx)
+    ).rows.map((r) => [r.notification_id, r.facts]),
+  );
+
 /**
- * Folds a batch into the status rows the way the service does (one locked row per notification, merged facts,
- * derived columns), but for the whole batch in three statements: create missing rows, lock and read them, write
- * the changed ones. Locking the rows makes it safe to run beside the live service on the live table.
+ * Folds a batch into the status rows with the service's merge (services/notifications: one locked row per
+ * notification, merged facts, derived columns), for the whole batch in a few statements: lock and read the
+ * existing rows, insert the new ones whole, update the changed ones. Locking the rows makes it safe beside the
+ * live service on the live table: a row it creates meanwhile is locked, merged and updated instead.
  */
 export const applyNotificationStatus = async (
   trx: AnyDb,
@@ -50,69 +100,52 @@ export const applyNotificationStatus = async (
     else byId.set(id, [e as StatusEvent]);
   }
   if (byId.size === 0) return 0;
+  const fold = (start: NotificationFacts, id: string) => {
+    let facts = start;
+    for (const e of byId.get(id) ?? []) facts = mergeFact(facts, e);
+    return facts;
+  };
   const ids = [...byId.keys()].sort();
-  const empties = ids.map((id) => ({
-    notification_id: id,
-    status: 'PENDING',
-    attempts: 0,
-    updated_at: byId.get(id)![0]!.occurredAt,
-    facts: emptyFacts(id),
-  }));
-  await sql`
-    insert into ${qualified(target)} (notification_id, status, attempts, updated_at, facts)
-    select x.notification_id, x.status, x.attempts, x.updated_at, x.facts
-    from jsonb_to_recordset(${JSON.stringify(empties)}::jsonb)
-      as x(notification_id uuid, status text, attempts int, updated_at timestamptz, facts jsonb)
-    on conflict (notification_id) do nothing`.execute(trx);
-  const { rows } = await sql<{ notification_id: string; facts: NotificationFacts }>`
-    select notification_id, facts from ${qualified(target)}
-    where notification_id = any(${ids}::uuid[])
-    order by notification_id
-    for update`.execute(trx);
-  const changed: Record<string, unknown>[] = [];
-  for (const row of rows) {
-    const before = row.facts;
-    let facts = before;
-    for (const e of byId.get(row.notification_id) ?? []) facts = mergeFact(facts, e);
-    if (canonicalJson(facts) === canonicalJson(before)) continue;
-    const v = deriveStatus(facts);
-    changed.push({
-      notification_id: v.notificationId,
-      booking_id: v.bookingId,
-      channel: v.channel,
-      template: facts.request?.template ?? null,
-      recipient_kind: facts.request?.recipient.kind ?? null,
-      status: v.status,
-      attempts: v.attempts,
-      provider: v.provider,
-      provider_message_id: v.providerMessageId,
-      last_error: v.lastError,
-      retriable: v.retriable,
-      requested_at: v.requestedAt,
-      sending_at: v.sendingAt,
-      sent_at: v.sentAt,
-      failed_at: v.failedAt,
-      delivered_at: v.deliveredAt,
-      undelivered_at: v.undeliveredAt,
-      updated_at: v.updatedAt,
-      facts,
-    });
+  const existing = await lockRows(trx, target, ids);
+  const updates: ReturnType<typeof rowOf>[] = [];
+  const inserts: ReturnType<typeof rowOf>[] = [];
+  for (const id of ids) {
+    const before = existing.get(id);
+    if (!before) {
+      inserts.push(rowOf(fold(emptyFacts(id), id)));
+      continue;
+    }
+    const after = fold(before, id);
+    if (changed(before, after)) updates.push(rowOf(after));
   }
-  if (changed.length === 0) return 0;
-  await sql`
-    update ${qualified(target)} as t set
-      booking_id = x.booking_id, channel = x.channel, template = x.template, recipient_kind = x.recipient_kind,
-      status = x.status, attempts = x.attempts, provider = x.provider, provider_message_id = x.provider_message_id,
-      last_error = x.last_error, retriable = x.retriable, requested_at = x.requested_at, sending_at = x.sending_at,
-      sent_at = x.sent_at, failed_at = x.failed_at, delivered_at = x.delivered_at,
-      undelivered_at = x.undelivered_at, updated_at = x.updated_at, facts = x.facts
-    from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as x(
-      notification_id uuid, booking_id uuid, channel text, template text, recipient_kind text, status text,
-      attempts int, provider text, provider_message_id text, last_error text, retriable boolean,
-      requested_at timestamptz, sending_at timestamptz, sent_at timestamptz, failed_at timestamptz,
-      delivered_at timestamptz, undelivered_at timestamptz, updated_at timestamptz, facts jsonb)
-    where t.notification_id = x.notification_id`.execute(trx);
-  return changed.length;
+  if (inserts.length > 0) {
+    const { rows } = await sql<{ notification_id: string }>`
+      insert into ${qualified(target)} (${COLUMNS})
+      select ${COLUMNS} from jsonb_to_recordset(${JSON.stringify(inserts)}::jsonb) as ${RECORD}
+      on conflict (notification_id) do nothing
+      returning notification_id`.execute(trx);
+    if (rows.length < inserts.length) {
+      // Created by the live service since we looked: merge into its row like any other.
+      const inserted = new Set(rows.map((r) => r.notification_id));
+      const raced = inserts.map((r) => r.notification_id).filter((id) => !inserted.has(id));
+      for (const [id, before] of await lockRows(trx, target, raced)) {
+        const after = fold(before, id);
+        if (changed(before, after)) updates.push(rowOf(after));
+      }
+    }
+  }
+  if (updates.length > 0) {
+    await sql`
+      update ${qualified(target)} as t set
+        booking_id = x.booking_id, channel = x.channel, template = x.template, recipient_kind = x.recipient_kind,
+        status = x.status, attempts = x.attempts, provider = x.provider, provider_message_id = x.provider_message_id,
+        last_error = x.last_error, retriable = x.retriable, requested_at = x.requested_at, sending_at = x.sending_at,
+        sent_at = x.sent_at, failed_at = x.failed_at, delivered_at = x.delivered_at,
+        undelivered_at = x.undelivered_at, updated_at = x.updated_at, facts = x.facts
+      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as ${RECORD}
+      where t.notification_id = x.notification_id`.execute(trx);
+  }
+  return inserts.length + updates.length;
 };
 
 export const notificationStatusProjection: ProjectionDefinition = {

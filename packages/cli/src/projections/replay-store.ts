@@ -82,7 +82,11 @@ export const replayStoreIntoProjection = async (options: StoreReplayOptions): Pr
       );
     };
     if (options.inTransaction) await run(options.db);
-    else await options.db.transaction().execute(run);
+    else
+      await options.db.transaction().execute(async (trx) => {
+        await sql`set local synchronous_commit = off`.execute(trx);
+        await run(trx);
+      });
     outcome.read += batch.length;
     outcome.events += events.length;
     done += batch.length;
