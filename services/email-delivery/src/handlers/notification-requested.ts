@@ -2,17 +2,11 @@ import type { EventOf, NotificationRequested } from '@express-quote/contracts';
 import {
   backoffDelayMs,
   CircuitOpenError,
-  statusEvents,
+  type DeliveryFailure,
+  deliveryOutcomes,
   subjectOf,
-  UnknownTemplateError,
 } from '@express-quote/delivery-kit';
-import {
-  type HandlerContext,
-  PermanentError,
-  type Publisher,
-  RetryableError,
-} from '@express-quote/messaging';
-import type { Logger } from 'pino';
+import type { HandlerContext, Publisher } from '@express-quote/messaging';
 import {
   AttachmentIntegrityError,
   type AttachmentSource,
@@ -24,11 +18,9 @@ import { messageIdFor } from '../domain/message-id.ts';
 import { circuitOpenDelayMs } from '../domain/retry-policy.ts';
 import { classifySmtpError } from '../domain/smtp-failure.ts';
 import type { EmailMetrics } from '../metrics.ts';
-import { type RenderedEmail, TemplateDataError, type TemplateRenderer } from '../templates/renderer.ts';
+import type { TemplateRenderer } from '../templates/renderer.ts';
 
 type Command = EventOf<typeof NotificationRequested>;
-
-const status = statusEvents('email');
 
 export interface NotificationHandlerDeps {
   renderer: TemplateRenderer;
@@ -47,8 +39,6 @@ export interface NotificationHandlerDeps {
   now?: () => Date;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * One `notification.requested` on notify.email.*: skip if already sent, render, fetch attachments, send through
  * the guarded SMTP pool, record, publish status events. Every outcome maps to the runner's ack / nak(delay) /
@@ -60,87 +50,44 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
   const provider = transport.provider;
   const labels = { channel: 'email', provider };
 
-  /** Gives up for good: FAILED row, `notification.failed`, and the error the runner turns into term + DLQ. */
-  const giveUp = async (
-    command: Command,
-    ctx: HandlerContext,
-    failure: { reason: string; retriable: boolean; provider: string | null },
-  ): Promise<never> => {
-    const { notificationId } = command.data;
-    const attempt = ctx.deliveryCount;
-    await records.markFailed({
-      notificationId,
-      messageId: messageIdFor(notificationId, settings.messageIdDomain),
-      provider: failure.provider ?? provider,
-      attempts: attempt,
-      reason: failure.reason,
-      correlationId: command.correlationId,
-    });
-    await publisher.publish(status.failed(subjectOf(command), attempt, now(), failure));
-    metrics.failed.inc({ ...labels, retriable: String(failure.retriable) });
-    ctx.logger.warn(
-      {
-        notificationId,
-        template: command.data.template,
-        attempt,
+  const outcomes = deliveryOutcomes({
+    channel: 'email',
+    label: 'notification',
+    publisher,
+    metrics,
+    fallbackProvider: provider,
+    maxDeliver: settings.maxDeliver,
+    now,
+  });
+  const status = outcomes.events;
+  const recordFailed =
+    (command: Command, attempt: number) =>
+    (failure: DeliveryFailure): Promise<void> =>
+      records.markFailed({
+        notificationId: command.data.notificationId,
+        messageId: messageIdFor(command.data.notificationId, settings.messageIdDomain),
+        provider: failure.provider ?? provider,
+        attempts: attempt,
         reason: failure.reason,
-        retriable: failure.retriable,
-      },
-      failure.retriable ? 'notification failed: attempts exhausted' : 'notification failed permanently',
-    );
-    if (failure.retriable) throw new RetryableError(failure.reason);
-    throw new PermanentError(failure.reason);
-  };
-
+        correlationId: command.correlationId,
+      });
+  /** Gives up for good: FAILED row, `notification.failed`, and the error the runner turns into term + DLQ. */
+  const giveUp = (command: Command, ctx: HandlerContext, failure: DeliveryFailure): Promise<never> =>
+    outcomes.giveUp(command, ctx, failure, recordFailed(command, ctx.deliveryCount));
   /** Not now: another delivery later, unless this one was the last. */
-  const retryLater = async (
+  const retryLater = (
     command: Command,
     ctx: HandlerContext,
     reason: string,
     metricReason: string,
     delayMs: number,
-  ): Promise<never> => {
-    if (ctx.deliveryCount >= settings.maxDeliver) {
-      return giveUp(command, ctx, {
-        reason: `${reason} (gave up after ${ctx.deliveryCount} deliveries)`,
-        retriable: true,
-        provider,
-      });
-    }
-    metrics.retried.inc({ ...labels, reason: metricReason });
-    throw new RetryableError(reason, { delayMs });
-  };
-
-  /** SENT row right after the server's acceptance; a few quick tries keep the duplicate window short. */
-  const recordSent = async (
-    command: Command,
-    attempt: number,
-    messageId: string,
-    response: string,
-    at: Date,
-    log: Logger,
-  ) => {
-    for (let i = 0; ; i++) {
-      try {
-        return await records.markSent({
-          notificationId: command.data.notificationId,
-          messageId,
-          provider,
-          providerResponse: response,
-          attempts: attempt,
-          sentAt: at,
-          correlationId: command.correlationId,
-        });
-      } catch (error) {
-        if (i >= 2) throw error;
-        log.warn(
-          { err: (error as Error).message, notificationId: command.data.notificationId },
-          'recording SENT failed; retrying',
-        );
-        await sleep(100 * 4 ** i);
-      }
-    }
-  };
+  ): Promise<never> =>
+    outcomes.retryLater(
+      command,
+      ctx,
+      { reason, metricReason, provider, delayMs },
+      recordFailed(command, ctx.deliveryCount),
+    );
 
   return async (command: Command, ctx: HandlerContext): Promise<void> => {
     const cmd = command.data;
@@ -150,51 +97,26 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
 
     const existing = await records.find(cmd.notificationId);
     if (existing?.status === 'SENT') {
-      // Sent before (redelivery, or a crash before the ack): never send twice. Republish `sent` as it was, in
-      // case the crash came before it was published; its id is the same, so the stream drops a copy.
-      metrics.duplicatesSkipped.inc({ channel: 'email' });
-      await publisher.publish(
-        status.sent(subjectOf(command), existing.attempts, existing.sent_at ?? existing.updated_at, {
-          provider: existing.provider,
-          providerMessageId: existing.message_id,
-        }),
-      );
-      log.info(
-        { notificationId: cmd.notificationId, attempt },
-        'notification already sent; not sending again',
-      );
-      return;
-    }
-
-    if (cmd.channel !== 'email') {
-      return giveUp(command, ctx, {
-        reason: `channel ${cmd.channel} does not belong on notify.email`,
-        retriable: false,
-        provider: null,
-      });
-    }
-    const address = cmd.recipient.email;
-    if (!address) {
-      return giveUp(command, ctx, {
-        reason: `recipient ${cmd.recipient.kind} has no e-mail address`,
-        retriable: false,
-        provider: null,
+      return outcomes.alreadySent(command, ctx, {
+        attempts: existing.attempts,
+        at: existing.sent_at ?? existing.updated_at,
+        details: { provider: existing.provider, providerMessageId: existing.message_id },
       });
     }
 
-    let rendered: RenderedEmail;
-    try {
-      rendered = renderer.render(cmd.template, cmd.data, {
+    const refusal = outcomes.refusal(command);
+    if (refusal) return giveUp(command, ctx, { reason: refusal, retriable: false, provider: null });
+    const address = cmd.recipient.email!;
+
+    const render = outcomes.render(() =>
+      renderer.render(cmd.template, cmd.data, {
         recipient: cmd.recipient,
         documentsMissing: cmd.documentsMissing,
         attachments: cmd.attachments,
-      });
-    } catch (error) {
-      if (error instanceof TemplateDataError || error instanceof UnknownTemplateError) {
-        return giveUp(command, ctx, { reason: error.message, retriable: false, provider: null });
-      }
-      throw error;
-    }
+      }),
+    );
+    if (!render.ok) return giveUp(command, ctx, { reason: render.reason, retriable: false, provider: null });
+    const rendered = render.value;
 
     // Open circuit: nothing is attempted until the probe is due; then this message may be the probe.
     const reopenInMs = transport.circuitReopenInMs();
@@ -247,18 +169,27 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
       );
       const sentAt = now();
       metrics.sendSeconds.observe({ ...labels, outcome: 'sent' }, (performance.now() - started) / 1000);
-      const record = await recordSent(command, attempt, receipt.messageId, receipt.response, sentAt, log);
+      const record = await outcomes.recordSent(
+        () =>
+          records.markSent({
+            notificationId: cmd.notificationId,
+            messageId: receipt.messageId,
+            provider,
+            providerResponse: receipt.response,
+            attempts: attempt,
+            sentAt,
+            correlationId: command.correlationId,
+          }),
+        command,
+        log,
+      );
       await publisher.publish(
         status.sent(subjectOf(command), record.attempts, record.sent_at ?? sentAt, {
           provider: record.provider,
           providerMessageId: record.message_id,
         }),
       );
-      metrics.sent.inc(labels);
-      metrics.endToEndSeconds.observe(
-        { ...labels, priority: cmd.priority },
-        Math.max(0, sentAt.getTime() - Date.parse(command.occurredAt)) / 1000,
-      );
+      outcomes.countSent(command, provider, sentAt);
       log.info(
         {
           notificationId: cmd.notificationId,

@@ -1,18 +1,12 @@
 import type { EventOf, NotificationRequested } from '@express-quote/contracts';
 import {
   CircuitOpenError,
+  type DeliveryFailure,
+  deliveryOutcomes,
   retryDelayMs,
-  statusEvents,
   subjectOf,
-  TemplateDataError,
-  UnknownTemplateError,
 } from '@express-quote/delivery-kit';
-import {
-  type HandlerContext,
-  PermanentError,
-  type Publisher,
-  RetryableError,
-} from '@express-quote/messaging';
+import type { HandlerContext, Publisher } from '@express-quote/messaging';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { CloudApi, TemplateMessage } from '../adapters/cloud-api.ts';
 import { DocumentIntegrityError, type DocumentUploader } from '../adapters/documents.ts';
@@ -24,8 +18,6 @@ import type { WhatsAppMetrics } from '../metrics.ts';
 import type { WhatsAppRenderer } from '../templates/renderer.ts';
 
 type Command = EventOf<typeof NotificationRequested>;
-
-const status = statusEvents('whatsapp');
 
 export interface WhatsAppHandlerDeps {
   renderer: WhatsAppRenderer;
@@ -57,27 +49,34 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
   const now = deps.now ?? (() => new Date());
   const labels = { channel: 'whatsapp', provider: PROVIDER };
 
-  const giveUp = async (
+  const outcomes = deliveryOutcomes({
+    channel: 'whatsapp',
+    label: 'WhatsApp message',
+    publisher,
+    metrics,
+    fallbackProvider: PROVIDER,
+    maxDeliver: settings.maxDeliver,
+    now,
+  });
+  const status = outcomes.events;
+  /** Without a ref (refused before any row was written) nothing is recorded and no provider is named. */
+  const recordFailed =
+    (ref: CommandRef | null, attempt: number) =>
+    async (failure: DeliveryFailure): Promise<void> => {
+      if (ref) await records.markFailed(ref, { attempt, reason: failure.reason });
+    };
+  const giveUp = (
     command: Command,
     ref: CommandRef | null,
     ctx: HandlerContext,
     failure: { reason: string; retriable: boolean },
-  ): Promise<never> => {
-    const attempt = ctx.deliveryCount;
-    if (ref) await records.markFailed(ref, { attempt, reason: failure.reason });
-    await publisher.publish(
-      status.failed(subjectOf(command), attempt, now(), { ...failure, provider: ref ? PROVIDER : null }),
+  ): Promise<never> =>
+    outcomes.giveUp(
+      command,
+      ctx,
+      { ...failure, provider: ref ? PROVIDER : null },
+      recordFailed(ref, ctx.deliveryCount),
     );
-    metrics.failed.inc({ ...labels, retriable: String(failure.retriable) });
-    ctx.logger.warn(
-      { notificationId: command.data.notificationId, template: command.data.template, attempt, ...failure },
-      failure.retriable
-        ? 'WhatsApp message failed: attempts exhausted'
-        : 'WhatsApp message failed permanently',
-    );
-    if (failure.retriable) throw new RetryableError(failure.reason);
-    throw new PermanentError(failure.reason);
-  };
 
   return async (command: Command, ctx: HandlerContext): Promise<void> => {
     const cmd = command.data;
@@ -87,45 +86,21 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
 
     const existing = await records.find(cmd.notificationId);
     if (existing?.status === 'SENT' && existing.provider_message_id) {
-      metrics.duplicatesSkipped.inc({ channel: 'whatsapp' });
-      await publisher.publish(
-        status.sent(subject, existing.attempts, existing.sent_at ?? existing.updated_at, {
-          provider: PROVIDER,
-          providerMessageId: existing.provider_message_id,
-        }),
-      );
-      log.info(
-        { notificationId: cmd.notificationId, attempt },
-        'WhatsApp message already sent; not sending again',
-      );
-      return;
-    }
-    if (cmd.channel !== 'whatsapp') {
-      return giveUp(command, null, ctx, {
-        reason: `channel ${cmd.channel} does not belong on notify.whatsapp`,
-        retriable: false,
+      return outcomes.alreadySent(command, ctx, {
+        attempts: existing.attempts,
+        at: existing.sent_at ?? existing.updated_at,
+        details: { provider: PROVIDER, providerMessageId: existing.provider_message_id },
       });
     }
-    if (!cmd.recipient.phone) {
-      return giveUp(command, null, ctx, {
-        reason: `recipient ${cmd.recipient.kind} has no phone number`,
-        retriable: false,
-      });
-    }
-    const phone = checkWhatsAppNumber(cmd.recipient.phone, settings.defaultCountry);
+    const refusal = outcomes.refusal(command);
+    if (refusal) return giveUp(command, null, ctx, { reason: refusal, retriable: false });
+    const phone = checkWhatsAppNumber(cmd.recipient.phone!, settings.defaultCountry);
     if (!phone.ok) return giveUp(command, null, ctx, { reason: phone.reason, retriable: false });
-    let rendered: ReturnType<WhatsAppRenderer['render']>;
-    try {
-      rendered = renderer.render(cmd.template, cmd.data, {
-        recipient: cmd.recipient,
-        brandName: settings.brandName,
-      });
-    } catch (error) {
-      if (error instanceof TemplateDataError || error instanceof UnknownTemplateError) {
-        return giveUp(command, null, ctx, { reason: error.message, retriable: false });
-      }
-      throw error;
-    }
+    const render = outcomes.render(() =>
+      renderer.render(cmd.template, cmd.data, { recipient: cmd.recipient, brandName: settings.brandName }),
+    );
+    if (!render.ok) return giveUp(command, null, ctx, { reason: render.reason, retriable: false });
+    const rendered = render.value;
     const ref: CommandRef = {
       notificationId: cmd.notificationId,
       commandEventId: command.id,
@@ -207,11 +182,7 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
           providerMessageId: record.provider_message_id ?? main,
         }),
       );
-      metrics.sent.inc(labels);
-      metrics.endToEndSeconds.observe(
-        { ...labels, priority: cmd.priority },
-        Math.max(0, sentAt.getTime() - Date.parse(command.occurredAt)) / 1000,
-      );
+      outcomes.countSent(command, PROVIDER, sentAt);
       log.info(
         {
           notificationId: cmd.notificationId,
@@ -231,27 +202,27 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
         return giveUp(command, ref, ctx, { reason: error.message, retriable: false });
       }
       const reason = error instanceof Error ? error.message : String(error);
-      if (attempt >= settings.maxDeliver) {
-        return giveUp(command, ref, ctx, {
-          reason: `${reason} (gave up after ${attempt} deliveries)`,
-          retriable: true,
-        });
+      if (attempt < settings.maxDeliver) {
+        log.warn(
+          { notificationId: cmd.notificationId, attempt, reason },
+          'WhatsApp send failed; retrying later',
+        );
       }
-      metrics.retried.inc({
-        ...labels,
-        reason: error instanceof CircuitOpenError ? 'circuit_open' : 'api_unavailable',
-      });
-      log.warn(
-        { notificationId: cmd.notificationId, attempt, reason },
-        'WhatsApp send failed; retrying later',
+      return outcomes.retryLater(
+        command,
+        ctx,
+        {
+          reason,
+          metricReason: error instanceof CircuitOpenError ? 'circuit_open' : 'api_unavailable',
+          provider: PROVIDER,
+          delayMs: retryDelayMs({
+            backoffMs: settings.backoffMs,
+            deliveryCount: attempt,
+            atLeastMs: error instanceof WhatsAppApiError ? error.retryAfterMs : null,
+          }),
+        },
+        recordFailed(ref, attempt),
       );
-      throw new RetryableError(reason, {
-        delayMs: retryDelayMs({
-          backoffMs: settings.backoffMs,
-          deliveryCount: attempt,
-          atLeastMs: error instanceof WhatsAppApiError ? error.retryAfterMs : null,
-        }),
-      });
     }
   };
 };
