@@ -40,7 +40,7 @@ const without = (name: SampleTemplate, ...fields: string[]) => {
 };
 
 describe('e-mail templates', () => {
-  it('compiles the seven templates the planner may ask for', () => {
+  it('compiles the eight templates the planner may ask for', () => {
     expect([...renderer.names].sort()).toEqual(
       [
         'booking-confirmation',
@@ -48,11 +48,12 @@ describe('e-mail templates', () => {
         'external-professional-attribution',
         'mission-assigned',
         'mission-taken',
+        'professional-assigned',
         'professional-document',
         'staff-alert',
       ].sort(),
     );
-    expect(EMAIL_TEMPLATES).toHaveLength(7);
+    expect(EMAIL_TEMPLATES).toHaveLength(8);
   });
 
   it.each(Object.keys(TEMPLATE_SAMPLES) as SampleTemplate[])(
@@ -91,6 +92,9 @@ describe('e-mail templates', () => {
     );
     expect(render('staff-alert').subject).toBe('[Alerte] Écart de montant sur la réservation EQ-2026-000123');
     expect(render('mission-taken').subject).toBe('Mission EQ-2026-000123 déjà attribuée');
+    expect(render('professional-assigned').subject).toBe(
+      'Un professionnel est attribué à votre réservation EQ-2026-000123',
+    );
     const reminder = TEMPLATE_SAMPLES['booking-reminder'].data;
     expect(
       (['7d', '24h', '1h'] as const).map(
@@ -179,6 +183,44 @@ describe('e-mail templates', () => {
       },
     );
     expect(anonymous.text).toContain('\nBonjour,\n');
+  });
+});
+
+describe('professional-assigned', () => {
+  it('tells the customer which company comes, with the support link, in the exact fields the planner sends', () => {
+    const out = render('professional-assigned');
+    expect(out.text).toContain(
+      'Bonne nouvelle : Déménagements Leroy a accepté votre réservation EQ-2026-000123 et assurera la prestation.',
+    );
+    expect(out.text).toContain('Contactez le service client : https://express-quote.test/support');
+    expect(out.html).toContain('href="https:&#x2F;&#x2F;express-quote.test&#x2F;support"');
+    expect(out.html).toContain('Votre professionnel est trouvé');
+  });
+
+  it.each([
+    'customerName',
+    'bookingReference',
+    'serviceType',
+    'serviceDate',
+    'serviceTime',
+    'professionalName',
+    'supportUrl',
+  ])('refuses the message without %s', (field) => {
+    expect(failure('professional-assigned', without('professional-assigned', field)).missing).toEqual([
+      field,
+    ]);
+  });
+
+  it('escapes the company name in the HTML and refuses a support link that is not http(s)', () => {
+    const data = TEMPLATE_SAMPLES['professional-assigned'].data;
+    const out = render('professional-assigned', { ...data, professionalName: 'Leroy <script>' });
+    expect(out.html).not.toContain('<script>');
+    expect(out.html).toContain('Leroy &lt;script&gt;');
+    expect(
+      failure('professional-assigned', { ...data, supportUrl: 'javascript:alert(1)' }).invalid.map(
+        (i) => i.field,
+      ),
+    ).toEqual(['supportUrl']);
   });
 });
 

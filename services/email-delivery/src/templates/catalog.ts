@@ -4,6 +4,7 @@ import type { EmailTemplate } from './email-template.ts';
 import { externalProfessionalAttribution } from './external-professional-attribution.ts';
 import { missionAssigned } from './mission-assigned.ts';
 import { missionTaken } from './mission-taken.ts';
+import { professionalAssigned } from './professional-assigned.ts';
 import { professionalDocument } from './professional-document.ts';
 import { staffAlert } from './staff-alert.ts';
 
@@ -16,4 +17,5 @@ export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
   missionAssigned,
   missionTaken,
   bookingReminder,
+  professionalAssigned,
 ] as readonly EmailTemplate[];
