@@ -47,10 +47,10 @@ export const NotificationsConfig = z.object({
     .default(10_000)
     .describe('How often the reminder scheduler looks for due reminders.'),
   CUSTOMER_ASSIGNED_EMAIL_ENABLED: booleanFlag()
-    .default(false)
+    .default(true)
     .describe(
-      'Send the customer the "a professional is assigned" e-mail (template professional-assigned); enable once ' +
-        'email-delivery has that template.',
+      'Send the customer the "a professional is assigned" e-mail (template professional-assigned of ' +
+        'email-delivery); false leaves it out.',
     ),
   STAFF_FIXTURE_PATH: z
     .string()

@@ -22,12 +22,12 @@ const problemsOf = (env: Record<string, string>): Record<string, string> => {
 };
 
 describe('notifications config', () => {
-  it('defaults: port 3005, reminders polled every 10 s, the customer "assigned" e-mail off', () => {
+  it('defaults: port 3005, reminders polled every 10 s, the customer "assigned" e-mail on', () => {
     expect(loadConfig(NotificationsConfig, REQUIRED)).toMatchObject({
       PORT: 3005,
       REMINDER_POLL_INTERVAL_MS: 10_000,
       RELEASE_POLL_INTERVAL_MS: 1_000,
-      CUSTOMER_ASSIGNED_EMAIL_ENABLED: false,
+      CUSTOMER_ASSIGNED_EMAIL_ENABLED: true,
       NATS_NAMESPACE: '',
     });
   });
@@ -36,10 +36,10 @@ describe('notifications config', () => {
     const config = loadConfig(NotificationsConfig, {
       ...REQUIRED,
       REMINDER_POLL_INTERVAL_MS: '30s',
-      CUSTOMER_ASSIGNED_EMAIL_ENABLED: 'true',
+      CUSTOMER_ASSIGNED_EMAIL_ENABLED: 'false',
     });
     expect(config.REMINDER_POLL_INTERVAL_MS).toBe(30_000);
-    expect(config.CUSTOMER_ASSIGNED_EMAIL_ENABLED).toBe(true);
+    expect(config.CUSTOMER_ASSIGNED_EMAIL_ENABLED).toBe(false);
     const problems = problemsOf({
       ...REQUIRED,
       REMINDER_POLL_INTERVAL_MS: 'often',
