@@ -1,4 +1,5 @@
 export * from './circuit-breaker.ts';
+export * from './deliveries-table.ts';
 export * from './delivery-outcomes.ts';
 export * from './delivery-service.ts';
 export * from './metrics.ts';

@@ -1,4 +1,4 @@
-import { migrateSchema } from '@express-quote/delivery-kit';
+import { createDeliveriesTable, migrateSchema } from '@express-quote/delivery-kit';
 import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
@@ -8,31 +8,17 @@ export const SCHEMA = 'sms_delivery';
 const migrations: Record<string, Migration> = {
   '0001_deliveries': {
     async up(db) {
-      // One row per notification. SENDING is written before the first provider call so that a delivery callback
-      // racing our own record still finds the notification; SENT right after a provider accepted the SMS (checked
-      // before every send: a redelivered command is never sent twice); FAILED when given up (a redrive tries again).
-      await db.schema
-        .withSchema(SCHEMA)
-        .createTable('deliveries')
-        .addColumn('notification_id', 'uuid', (c) => c.primaryKey())
-        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('SENDING', 'SENT', 'FAILED')`))
-        .addColumn('command_event_id', 'text', (c) => c.notNull())
-        .addColumn('correlation_id', 'text', (c) => c.notNull())
-        .addColumn('booking_id', 'uuid')
-        .addColumn('template', 'text', (c) => c.notNull())
-        .addColumn('attempts', 'integer', (c) => c.notNull().check(sql`attempts > 0`))
-        .addColumn('provider', 'text')
-        .addColumn('provider_message_id', 'text')
-        .addColumn('segments', 'integer')
-        .addColumn('encoding', 'text')
-        .addColumn('cost_micros', 'bigint')
-        .addColumn('sent_at', 'timestamptz')
-        .addColumn('failure_reason', 'text')
-        .addColumn('delivery_status', 'text')
-        .addColumn('delivery_updated_at', 'timestamptz')
-        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .execute();
+      // One row per notification (delivery-kit's deliveries table) with the provider that took it, the
+      // segments and encoding of the text, and its cost.
+      await createDeliveriesTable(db, SCHEMA, (table) =>
+        table
+          .addColumn('attempts', 'integer', (c) => c.notNull().check(sql`attempts > 0`))
+          .addColumn('provider', 'text')
+          .addColumn('provider_message_id', 'text')
+          .addColumn('segments', 'integer')
+          .addColumn('encoding', 'text')
+          .addColumn('cost_micros', 'bigint'),
+      );
       await db.schema
         .withSchema(SCHEMA)
         .createIndex('deliveries_provider_message')

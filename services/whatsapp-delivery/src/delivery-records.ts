@@ -1,28 +1,18 @@
+import {
+  type DeliveriesRow,
+  deliveriesLedger,
+  type CommandRef as KitCommandRef,
+} from '@express-quote/delivery-kit';
 import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
 import type { TemplateMessage } from './adapters/cloud-api.ts';
 import { SCHEMA } from './migrations.ts';
 
-interface DeliveriesTable {
-  notification_id: string;
-  status: 'SENDING' | 'SENT' | 'FAILED';
-  command_event_id: string;
-  correlation_id: string;
-  booking_id: string | null;
-  template: string;
+interface DeliveriesTable extends DeliveriesRow {
   wa_id: string;
-  attempts: number;
   message_kind: 'text' | 'template' | null;
-  provider_message_id: string | null;
   fallback: TemplateMessage | null;
   fallback_claimed_at: Date | null;
-  cost_micros: string | number | null;
   pricing_category: string | null;
-  sent_at: Date | null;
-  failure_reason: string | null;
-  delivery_status: string | null;
-  delivery_updated_at: Date | null;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
 }
 
 interface MessagePartsTable {
@@ -46,12 +36,8 @@ export interface Database {
 
 export type DeliveryRecord = Selectable<DeliveriesTable>;
 
-export interface CommandRef {
-  notificationId: string;
-  commandEventId: string;
-  correlationId: string;
-  bookingId: string | null;
-  template: string;
+/** The kit's command reference and the recipient's WhatsApp id, written with the first row. */
+export interface CommandRef extends KitCommandRef {
   waId: string;
 }
 
@@ -59,201 +45,151 @@ const D = `${SCHEMA}.deliveries` as const;
 const P = `${SCHEMA}.message_parts` as const;
 const M = `${SCHEMA}.media_uploads` as const;
 
-export const createDeliveryRecords = (db: Kysely<Database>) => ({
-  find: (notificationId: string) =>
-    db.selectFrom(D).selectAll().where('notification_id', '=', notificationId).executeTakeFirst(),
+export const createDeliveryRecords = (db: Kysely<Database>) => {
+  const ledger = deliveriesLedger<DeliveryRecord>(db, SCHEMA);
+  return {
+    find: ledger.find,
 
-  async findByMessage(wamid: string): Promise<{ record: DeliveryRecord; part: string } | undefined> {
-    const part = await db
-      .selectFrom(P)
-      .select(['notification_id', 'part'])
-      .where('wamid', '=', wamid)
-      .executeTakeFirst();
-    if (!part) return undefined;
-    const record = await db
-      .selectFrom(D)
-      .selectAll()
-      .where('notification_id', '=', part.notification_id)
-      .executeTakeFirst();
-    return record ? { record, part: part.part } : undefined;
-  },
-
-  async markSending(c: CommandRef, attempt: number) {
-    await db
-      .insertInto(D)
-      .values({
-        notification_id: c.notificationId,
-        status: 'SENDING',
-        command_event_id: c.commandEventId,
-        correlation_id: c.correlationId,
-        booking_id: c.bookingId,
-        template: c.template,
-        wa_id: c.waId,
-        attempts: attempt,
-      })
-      .onConflict((oc) =>
-        oc
-          .column('notification_id')
-          .doUpdateSet({ status: 'SENDING', attempts: attempt, updated_at: sql`now()` })
-          .where(`${D}.status`, '!=', 'SENT'),
-      )
-      .execute();
-  },
-
-  /** Parts already accepted by the API for this notification (part → wamid). */
-  async sentParts(notificationId: string): Promise<Map<string, string>> {
-    const rows = await db
-      .selectFrom(P)
-      .select(['part', 'wamid'])
-      .where('notification_id', '=', notificationId)
-      .execute();
-    return new Map(rows.map((r) => [r.part, r.wamid]));
-  },
-
-  async recordPart(notificationId: string, part: string, wamid: string) {
-    await db
-      .insertInto(P)
-      .values({ notification_id: notificationId, part, wamid })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  },
-
-  async markSent(
-    notificationId: string,
-    s: {
-      attempt: number;
-      wamid: string;
-      kind: 'text' | 'template';
-      fallback: TemplateMessage | null;
-      sentAt: Date;
+    async findByMessage(wamid: string): Promise<{ record: DeliveryRecord; part: string } | undefined> {
+      const part = await db
+        .selectFrom(P)
+        .select(['notification_id', 'part'])
+        .where('wamid', '=', wamid)
+        .executeTakeFirst();
+      if (!part) return undefined;
+      const record = await db
+        .selectFrom(D)
+        .selectAll()
+        .where('notification_id', '=', part.notification_id)
+        .executeTakeFirst();
+      return record ? { record, part: part.part } : undefined;
     },
-  ): Promise<DeliveryRecord> {
-    await db
-      .updateTable(D)
-      .set({
-        status: 'SENT',
-        attempts: s.attempt,
-        message_kind: s.kind,
-        provider_message_id: s.wamid,
-        fallback: s.fallback === null ? null : (JSON.stringify(s.fallback) as never),
-        sent_at: s.sentAt,
-        failure_reason: null,
-        updated_at: sql`now()`,
-      })
-      .where('notification_id', '=', notificationId)
-      .where('status', '!=', 'SENT')
-      .execute();
-    return db
-      .selectFrom(D)
-      .selectAll()
-      .where('notification_id', '=', notificationId)
-      .executeTakeFirstOrThrow();
-  },
 
-  async markFailed(c: CommandRef, f: { attempt: number; reason: string }) {
-    await db
-      .insertInto(D)
-      .values({
-        notification_id: c.notificationId,
-        status: 'FAILED',
-        command_event_id: c.commandEventId,
-        correlation_id: c.correlationId,
-        booking_id: c.bookingId,
-        template: c.template,
-        wa_id: c.waId,
-        attempts: f.attempt,
-        failure_reason: f.reason.slice(0, 1000),
-      })
-      .onConflict((oc) =>
-        oc
-          .column('notification_id')
-          .doUpdateSet({
-            status: 'FAILED',
-            attempts: f.attempt,
-            failure_reason: f.reason.slice(0, 1000),
-            updated_at: sql`now()`,
-          })
-          .where(`${D}.status`, '!=', 'SENT'),
-      )
-      .execute();
-  },
+    markSending: (c: CommandRef, attempt: number) => ledger.markSending(c, attempt, { wa_id: c.waId }),
 
-  /**
-   * Takes the right to send the template fallback of a text Meta refused after accepting it (131047 in a webhook):
-   * once per notification, whatever the number of webhook deliveries or instances.
-   */
-  async claimFallback(notificationId: string, refusedWamid: string): Promise<DeliveryRecord | undefined> {
-    return db
-      .updateTable(D)
-      .set({ fallback_claimed_at: sql`now()`, updated_at: sql`now()` })
-      .where('notification_id', '=', notificationId)
-      .where('provider_message_id', '=', refusedWamid)
-      .where('message_kind', '=', 'text')
-      .where('fallback', 'is not', null)
-      .where('fallback_claimed_at', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
-  },
+    /** Parts already accepted by the API for this notification (part → wamid). */
+    async sentParts(notificationId: string): Promise<Map<string, string>> {
+      const rows = await db
+        .selectFrom(P)
+        .select(['part', 'wamid'])
+        .where('notification_id', '=', notificationId)
+        .execute();
+      return new Map(rows.map((r) => [r.part, r.wamid]));
+    },
 
-  /** Gives the claim back when the fallback could not be sent (the webhook is answered 503 and comes again). */
-  async releaseFallback(notificationId: string) {
-    await db
-      .updateTable(D)
-      .set({ fallback_claimed_at: null })
-      .where('notification_id', '=', notificationId)
-      .execute();
-  },
+    async recordPart(notificationId: string, part: string, wamid: string) {
+      await db
+        .insertInto(P)
+        .values({ notification_id: notificationId, part, wamid })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
 
-  async fallbackSent(notificationId: string, wamid: string, attempt: number) {
-    await db
-      .updateTable(D)
-      .set({
-        provider_message_id: wamid,
-        message_kind: 'template',
-        attempts: attempt,
-        updated_at: sql`now()`,
-      })
-      .where('notification_id', '=', notificationId)
-      .execute();
-  },
+    async markSent(
+      notificationId: string,
+      s: {
+        attempt: number;
+        wamid: string;
+        kind: 'text' | 'template';
+        fallback: TemplateMessage | null;
+        sentAt: Date;
+      },
+    ): Promise<DeliveryRecord> {
+      await db
+        .updateTable(D)
+        .set({
+          status: 'SENT',
+          attempts: s.attempt,
+          message_kind: s.kind,
+          provider_message_id: s.wamid,
+          fallback: s.fallback === null ? null : (JSON.stringify(s.fallback) as never),
+          sent_at: s.sentAt,
+          failure_reason: null,
+          updated_at: sql`now()`,
+        })
+        .where('notification_id', '=', notificationId)
+        .where('status', '!=', 'SENT')
+        .execute();
+      return db
+        .selectFrom(D)
+        .selectAll()
+        .where('notification_id', '=', notificationId)
+        .executeTakeFirstOrThrow();
+    },
 
-  /** Records the cost once per notification; true the first time (so the cost metric counts it once). */
-  async recordCost(notificationId: string, costMicros: number, category: string): Promise<boolean> {
-    const result = await db
-      .updateTable(D)
-      .set({ cost_micros: costMicros, pricing_category: category, updated_at: sql`now()` })
-      .where('notification_id', '=', notificationId)
-      .where('cost_micros', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  },
+    markFailed: (c: CommandRef, f: { attempt: number; reason: string }) =>
+      ledger.markFailed(c, f, { wa_id: c.waId }),
 
-  async recordDeliveryStatus(notificationId: string, status: string, at: Date) {
-    await db
-      .updateTable(D)
-      .set({ delivery_status: status, delivery_updated_at: at, updated_at: sql`now()` })
-      .where('notification_id', '=', notificationId)
-      .where((eb) => eb.or([eb('delivery_updated_at', 'is', null), eb('delivery_updated_at', '<=', at)]))
-      .execute();
-  },
+    /**
+     * Takes the right to send the template fallback of a text Meta refused after accepting it (131047 in a webhook):
+     * once per notification, whatever the number of webhook deliveries or instances.
+     */
+    async claimFallback(notificationId: string, refusedWamid: string): Promise<DeliveryRecord | undefined> {
+      return db
+        .updateTable(D)
+        .set({ fallback_claimed_at: sql`now()`, updated_at: sql`now()` })
+        .where('notification_id', '=', notificationId)
+        .where('provider_message_id', '=', refusedWamid)
+        .where('message_kind', '=', 'text')
+        .where('fallback', 'is not', null)
+        .where('fallback_claimed_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+    },
 
-  async findMedia(sha256: string, maxAgeMs: number): Promise<string | undefined> {
-    const row = await db
-      .selectFrom(M)
-      .select('media_id')
-      .where('sha256', '=', sha256)
-      .where('uploaded_at', '>', new Date(Date.now() - maxAgeMs))
-      .executeTakeFirst();
-    return row?.media_id;
-  },
+    /** Gives the claim back when the fallback could not be sent (the webhook is answered 503 and comes again). */
+    async releaseFallback(notificationId: string) {
+      await db
+        .updateTable(D)
+        .set({ fallback_claimed_at: null })
+        .where('notification_id', '=', notificationId)
+        .execute();
+    },
 
-  async saveMedia(sha256: string, mediaId: string) {
-    await db
-      .insertInto(M)
-      .values({ sha256, media_id: mediaId })
-      .onConflict((oc) => oc.column('sha256').doUpdateSet({ media_id: mediaId, uploaded_at: sql`now()` }))
-      .execute();
-  },
-});
+    async fallbackSent(notificationId: string, wamid: string, attempt: number) {
+      await db
+        .updateTable(D)
+        .set({
+          provider_message_id: wamid,
+          message_kind: 'template',
+          attempts: attempt,
+          updated_at: sql`now()`,
+        })
+        .where('notification_id', '=', notificationId)
+        .execute();
+    },
+
+    /** Records the cost once per notification; true the first time (so the cost metric counts it once). */
+    async recordCost(notificationId: string, costMicros: number, category: string): Promise<boolean> {
+      const result = await db
+        .updateTable(D)
+        .set({ cost_micros: costMicros, pricing_category: category, updated_at: sql`now()` })
+        .where('notification_id', '=', notificationId)
+        .where('cost_micros', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    recordDeliveryStatus: ledger.recordDeliveryStatus,
+
+    async findMedia(sha256: string, maxAgeMs: number): Promise<string | undefined> {
+      const row = await db
+        .selectFrom(M)
+        .select('media_id')
+        .where('sha256', '=', sha256)
+        .where('uploaded_at', '>', new Date(Date.now() - maxAgeMs))
+        .executeTakeFirst();
+      return row?.media_id;
+    },
+
+    async saveMedia(sha256: string, mediaId: string) {
+      await db
+        .insertInto(M)
+        .values({ sha256, media_id: mediaId })
+        .onConflict((oc) => oc.column('sha256').doUpdateSet({ media_id: mediaId, uploaded_at: sql`now()` }))
+        .execute();
+    },
+  };
+};
 
 export type DeliveryRecords = ReturnType<typeof createDeliveryRecords>;

@@ -1,4 +1,4 @@
-import { migrateSchema } from '@express-quote/delivery-kit';
+import { createDeliveriesTable, migrateSchema } from '@express-quote/delivery-kit';
 import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
@@ -8,33 +8,19 @@ export const SCHEMA = 'whatsapp_delivery';
 const migrations: Record<string, Migration> = {
   '0001_deliveries': {
     async up(db) {
-      // One row per notification: SENDING before the first API call (a webhook racing our own record still finds
-      // it), SENT once the main message was accepted, FAILED when given up. `fallback` keeps the approved template
-      // message for a free-form text that Meta may still refuse later (131047 in a status webhook).
-      await db.schema
-        .withSchema(SCHEMA)
-        .createTable('deliveries')
-        .addColumn('notification_id', 'uuid', (c) => c.primaryKey())
-        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('SENDING', 'SENT', 'FAILED')`))
-        .addColumn('command_event_id', 'text', (c) => c.notNull())
-        .addColumn('correlation_id', 'text', (c) => c.notNull())
-        .addColumn('booking_id', 'uuid')
-        .addColumn('template', 'text', (c) => c.notNull())
-        .addColumn('wa_id', 'text', (c) => c.notNull())
-        .addColumn('attempts', 'integer', (c) => c.notNull().check(sql`attempts > 0`))
-        .addColumn('message_kind', 'text', (c) => c.check(sql`message_kind in ('text', 'template')`))
-        .addColumn('provider_message_id', 'text')
-        .addColumn('fallback', 'jsonb')
-        .addColumn('fallback_claimed_at', 'timestamptz')
-        .addColumn('cost_micros', 'bigint')
-        .addColumn('pricing_category', 'text')
-        .addColumn('sent_at', 'timestamptz')
-        .addColumn('failure_reason', 'text')
-        .addColumn('delivery_status', 'text')
-        .addColumn('delivery_updated_at', 'timestamptz')
-        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .execute();
+      // One row per notification (delivery-kit's deliveries table). `fallback` keeps the approved template message
+      // for a free-form text that Meta may still refuse later (131047 in a status webhook).
+      await createDeliveriesTable(db, SCHEMA, (table) =>
+        table
+          .addColumn('wa_id', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().check(sql`attempts > 0`))
+          .addColumn('message_kind', 'text', (c) => c.check(sql`message_kind in ('text', 'template')`))
+          .addColumn('provider_message_id', 'text')
+          .addColumn('fallback', 'jsonb')
+          .addColumn('fallback_claimed_at', 'timestamptz')
+          .addColumn('cost_micros', 'bigint')
+          .addColumn('pricing_category', 'text'),
+      );
       // Each API call of a notification (main message, each document): a redelivery resends only what is missing.
       await db.schema
         .withSchema(SCHEMA)

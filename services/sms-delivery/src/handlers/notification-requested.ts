@@ -1,9 +1,15 @@
 import type { EventOf, NotificationRequested } from '@express-quote/contracts';
-import { type DeliveryFailure, deliveryOutcomes, retryDelayMs, subjectOf } from '@express-quote/delivery-kit';
+import {
+  commandRefOf,
+  type DeliveryFailure,
+  deliveryOutcomes,
+  retryDelayMs,
+  subjectOf,
+} from '@express-quote/delivery-kit';
 import type { HandlerContext, Publisher } from '@express-quote/messaging';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { OutgoingSms, SmsProvider } from '../adapters/sms-provider.ts';
-import type { CommandRef, DeliveryRecords } from '../delivery-records.ts';
+import type { DeliveryRecords } from '../delivery-records.ts';
 import { checkMobileNumber } from '../domain/phone-number.ts';
 import { sendThroughChain } from '../domain/provider-chain.ts';
 import { smsCostMicros } from '../domain/sms-cost.ts';
@@ -43,13 +49,6 @@ export const callbackUrlFor = (publicBaseUrl: string, notificationId: string): s
 export const createSmsHandler = (deps: SmsHandlerDeps) => {
   const { renderer, providers, records, publisher, metrics, settings } = deps;
   const now = deps.now ?? (() => new Date());
-  const refOf = (command: Command): CommandRef => ({
-    notificationId: command.data.notificationId,
-    commandEventId: command.id,
-    correlationId: command.correlationId,
-    bookingId: command.data.bookingId,
-    template: command.data.template,
-  });
 
   const outcomes = deliveryOutcomes({
     channel: 'sms',
@@ -65,7 +64,11 @@ export const createSmsHandler = (deps: SmsHandlerDeps) => {
   const recordFailed =
     (command: Command, attempt: number) =>
     (failure: DeliveryFailure): Promise<void> =>
-      records.markFailed(refOf(command), { attempt, provider: failure.provider, reason: failure.reason });
+      records.markFailed(commandRefOf(command), {
+        attempt,
+        provider: failure.provider,
+        reason: failure.reason,
+      });
   const giveUp = (command: Command, ctx: HandlerContext, failure: DeliveryFailure): Promise<never> =>
     outcomes.giveUp(command, ctx, failure, recordFailed(command, ctx.deliveryCount));
 
@@ -107,7 +110,7 @@ export const createSmsHandler = (deps: SmsHandlerDeps) => {
       );
     }
 
-    await records.markSending(refOf(command), attempt);
+    await records.markSending(commandRefOf(command), attempt);
     await publisher.publish(status.sending(subject, attempt, now()));
 
     const sms: OutgoingSms = {
@@ -158,7 +161,7 @@ export const createSmsHandler = (deps: SmsHandlerDeps) => {
         });
         const record = await outcomes.recordSent(
           () =>
-            records.markSent(refOf(command), {
+            records.markSent(commandRefOf(command), {
               attempt,
               provider: result.provider,
               providerMessageId: result.receipt.providerMessageId,

@@ -1,6 +1,7 @@
 import type { EventOf, NotificationRequested } from '@express-quote/contracts';
 import {
   CircuitOpenError,
+  commandRefOf,
   type DeliveryFailure,
   deliveryOutcomes,
   retryDelayMs,
@@ -101,14 +102,7 @@ export const createWhatsAppHandler = (deps: WhatsAppHandlerDeps) => {
     );
     if (!render.ok) return giveUp(command, null, ctx, { reason: render.reason, retriable: false });
     const rendered = render.value;
-    const ref: CommandRef = {
-      notificationId: cmd.notificationId,
-      commandEventId: command.id,
-      correlationId: command.correlationId,
-      bookingId: cmd.bookingId,
-      template: cmd.template,
-      waId: phone.waId,
-    };
+    const ref: CommandRef = { ...commandRefOf(command), waId: phone.waId };
     await records.markSending(ref, attempt);
     await publisher.publish(status.sending(subject, attempt, now()));
 
