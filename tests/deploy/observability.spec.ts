@@ -215,7 +215,7 @@ describe('Grafana', () => {
       'eq_sms_cost_euros_total',
       'eq_whatsapp_cost_euros_total',
       'eq_dlq_messages',
-      'booking_relay_lag_events',
+      'eq_relay_lag_events',
       'http_request_duration_seconds_bucket',
     ]) {
       expect(used, name).toContain(name);
@@ -231,15 +231,31 @@ describe('Grafana', () => {
   });
 });
 
+// The queue gauges (service-kit's registerConsumerLagMetrics / registerDlqSizeMetric) of every service that
+// consumes; payments consumes nothing.
+const QUEUE_METRICS = [
+  'eq_consumer_messages_total',
+  'eq_consumer_pending',
+  'eq_consumer_ack_pending',
+  'eq_consumer_redelivered',
+  'eq_dlq_messages',
+] as const;
+// The event stores (packages/eventstore with the service registry) and their relays; payments' Stripe event log
+// reports its outbox under the same relay lag name.
+const EVENT_STORE_METRICS = [
+  'eq_eventstore_append_seconds',
+  'eq_eventstore_append_conflicts_total',
+  'eq_relay_lag_events',
+] as const;
+
 // What each service must keep exporting for the seed's "Métriques et monitoring" and the alerts above; a metric
-// removed later fails here. Gaps known today (no event-store append latency, no queue gauges outside the delivery
-// services, no geocoder breaker state) are left out until a service exports them.
+// removed later fails here.
 const SEED_METRICS: Record<string, readonly string[]> = {
-  payments: ['eq_payments_stripe_webhooks_total', 'eq_payments_unpublished_events'],
-  booking: ['booking_relay_lag_events', 'eq_consumer_messages_total'],
-  documents: ['eq_documents_render_seconds', 'eq_documents_failed_total', 'eq_consumer_messages_total'],
-  attribution: ['attribution_relay_lag_events', 'eq_consumer_messages_total'],
-  notifications: ['eq_notifications_released_total', 'eq_consumer_messages_total'],
+  payments: ['eq_payments_stripe_webhooks_total', 'eq_relay_lag_events'],
+  booking: [...EVENT_STORE_METRICS, ...QUEUE_METRICS],
+  documents: ['eq_documents_render_seconds', 'eq_documents_failed_total', ...QUEUE_METRICS],
+  attribution: [...EVENT_STORE_METRICS, ...QUEUE_METRICS, 'eq_provider_circuit_state'],
+  notifications: ['eq_notifications_released_total', ...QUEUE_METRICS],
   'email-delivery': [
     'eq_notifications_sent_total',
     'eq_notifications_failed_total',
@@ -315,7 +331,11 @@ describe('promtool', () => {
     if (!promtool) {
       throw new Error('promtool is not installed: apt-get install -y --no-install-recommends prometheus');
     }
-    return execFileSync(promtool, args, { cwd: repoPath('infra/prometheus'), encoding: 'utf8', stdio: 'pipe' });
+    return execFileSync(promtool, args, {
+      cwd: repoPath('infra/prometheus'),
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
   };
 
   it('accepts the configuration, the rules and their unit tests', () => {

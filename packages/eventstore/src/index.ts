@@ -7,6 +7,7 @@ export * from './errors.ts';
 export { eventStoreMigrations, migrateEventStore } from './migrations.ts';
 export type { ReadStreamOptions } from './read.ts';
 export * from './relay.ts';
+export { registerRelayLagMetric } from './relay-lag-metric.ts';
 export type { EventMetadata, EventStoreDatabase } from './schema.ts';
 export { notifyChannel } from './schema.ts';
 export * from './store.ts';

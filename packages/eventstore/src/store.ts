@@ -1,6 +1,8 @@
 import type { Envelope } from '@express-quote/contracts';
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
 import { type AppendOptions, type AppendResult, appendToStream } from './append.ts';
+import { createAppendMetrics } from './append-metrics.ts';
 import { type ReadStreamOptions, readAll, readStream, streamVersion } from './read.ts';
 import { assertSchemaName } from './schema.ts';
 import type { Checkpoint, StoredEvent } from './stored-event.ts';
@@ -25,6 +27,11 @@ export interface EventStoreOptions {
    * off where append throughput matters more than the poll interval's latency.
    */
   notify?: boolean;
+  /**
+   * The service's metrics registry: appends then record `eq_eventstore_append_seconds{schema}` and
+   * `eq_eventstore_append_conflicts_total{schema}`. Without it nothing is measured.
+   */
+  registry?: Registry;
 }
 
 export interface EventStore {
@@ -52,11 +59,14 @@ export const createEventStore = (db: Kysely<any>, options: EventStoreOptions): E
     allowUnregisteredTypes: options.allowUnregisteredTypes ?? false,
     notify: options.notify ?? true,
   };
+  const metrics = options.registry ? createAppendMetrics(options.registry, schema) : null;
   return {
     schema,
     db,
     append: (streamId, events, appendOptions) =>
-      appendToStream(db, appendConfig, streamId, events, appendOptions),
+      metrics
+        ? metrics.timed(() => appendToStream(db, appendConfig, streamId, events, appendOptions))
+        : appendToStream(db, appendConfig, streamId, events, appendOptions),
     readStream: (streamId, readOptions) => readStream(db, schema, streamId, readOptions),
     streamVersion: (streamId, versionOptions) => streamVersion(db, schema, streamId, versionOptions),
     readAll: (after, limit) => readAll(db, schema, after, limit),

@@ -6,7 +6,13 @@ import {
   type EventOf,
   namespaced,
 } from '@express-quote/contracts';
-import { createEventStore, migrateEventStore, startRelay, toEnvelope } from '@express-quote/eventstore';
+import {
+  createEventStore,
+  migrateEventStore,
+  registerRelayLagMetric,
+  startRelay,
+  toEnvelope,
+} from '@express-quote/eventstore';
 import {
   connectNats,
   createPublisher,
@@ -16,12 +22,19 @@ import {
   type RunningConsumer,
   runConsumer,
 } from '@express-quote/messaging';
-import { createHttpApp, type HttpApp, natsReadiness, pgReadiness } from '@express-quote/service-kit';
+import {
+  createHttpApp,
+  type HttpApp,
+  natsReadiness,
+  pgReadiness,
+  registerConsumerLagMetrics,
+  registerDlqSizeMetric,
+} from '@express-quote/service-kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import type { AttributionConfig } from './config.ts';
 import { ATTRIBUTION_SCHEMA } from './database.ts';
 import { type DeadlinePoller, startDeadlinePoller } from './deadlines/deadline-poller.ts';
@@ -36,6 +49,7 @@ import type { AttributionDeps } from './handlers/handler-deps.ts';
 import { adminAttributionsRoutes } from './http/admin-attributions.ts';
 import { adminProfessionalsRoutes } from './http/admin-professionals.ts';
 import { respondRoutes } from './http/respond.ts';
+import { reportGeocoderCircuit } from './metrics.ts';
 import { migrateAttribution } from './migrations.ts';
 import { applyProfessionalsFixture, readProfessionalsFixture } from './professionals/fixture.ts';
 
@@ -66,8 +80,8 @@ export interface AttributionService {
 /**
  * Wires the attribution service: NATS streams and the booking consumers, the Postgres event store (schema
  * `attribution`, migrated at start) and its relay to ATTRIBUTION, the professionals registry (fixture applied at
- * start), the deadline poller, and the HTTP pages and admin API. `stop()` closes in order: HTTP, consumers
- * (drained), poller, relay, NATS, Postgres.
+ * start), the deadline poller, and the HTTP pages and admin API. `stop()` closes in order: HTTP, queue
+ * gauges, consumers (drained), deadline poller, relay, Postgres, NATS.
  */
 export const startAttributionService = async (
   options: StartAttributionServiceOptions,
@@ -108,7 +122,11 @@ export const startAttributionService = async (
     cleanups.push(() => db.destroy());
     await migrateEventStore(db, ATTRIBUTION_SCHEMA);
     await migrateAttribution(db);
-    const store = createEventStore(db, { schema: ATTRIBUTION_SCHEMA, idleInTransactionTimeoutMs: null });
+    const store = createEventStore(db, {
+      schema: ATTRIBUTION_SCHEMA,
+      idleInTransactionTimeoutMs: null,
+      registry,
+    });
 
     const fixture = await readProfessionalsFixture(config.PROFESSIONALS_FIXTURE_PATH);
     const loaded = await applyProfessionalsFixture(db, fixture, clock());
@@ -125,14 +143,7 @@ export const startAttributionService = async (
       publish: (event) => publisher.publish(toEnvelope(event)),
     });
     cleanups.push(() => relay.stop());
-    new Gauge({
-      name: 'attribution_relay_lag_events',
-      help: 'Events stored but not yet published to ATTRIBUTION.',
-      registers: [registry],
-      async collect() {
-        this.set(await relay.lag());
-      },
-    });
+    registerRelayLagMetric(registry, 'attribution', () => relay.lag());
 
     const geocoded = new Counter({
       name: 'attribution_geocoding_total',
@@ -152,6 +163,7 @@ export const startAttributionService = async (
                 halfOpenAfterMs: config.GEOCODER_BREAKER_HALF_OPEN_MS,
               },
               cache: { maxEntries: config.GEOCODER_CACHE_MAX, ttlMs: config.GEOCODER_CACHE_TTL_MS },
+              onCircuitStateChange: reportGeocoderCircuit(registry, logger, 'api-adresse'),
             })
           : null;
     const locator = createLocator({
@@ -229,6 +241,18 @@ export const startAttributionService = async (
     await consume('booking-cancelled', BookingCancelled, (e, ctx) =>
       handleBookingCancelled(e, deps, ctx.logger),
     );
+    // The queue gauges of every durable above and the DLQ size; stopped before the consumers and NATS.
+    const pollers = [
+      registerConsumerLagMetrics(
+        registry,
+        jsm,
+        consumers.map((c) => ({ stream: ns.stream('bookings'), durable: c.name })),
+      ),
+      registerDlqSizeMetric(registry, jsm, ns.stream('dlq')),
+    ];
+    cleanups.push(async () => {
+      for (const poller of pollers) poller.stop();
+    });
 
     const app = createHttpApp({
       logger,

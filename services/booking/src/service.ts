@@ -8,7 +8,13 @@ import {
   PaymentFailed,
   PaymentRefunded,
 } from '@express-quote/contracts';
-import { createEventStore, migrateEventStore, startRelay, toEnvelope } from '@express-quote/eventstore';
+import {
+  createEventStore,
+  migrateEventStore,
+  registerRelayLagMetric,
+  startRelay,
+  toEnvelope,
+} from '@express-quote/eventstore';
 import {
   connectNats,
   createPublisher,
@@ -18,12 +24,19 @@ import {
   type RunningConsumer,
   runConsumer,
 } from '@express-quote/messaging';
-import { createHttpApp, type HttpApp, natsReadiness, pgReadiness } from '@express-quote/service-kit';
+import {
+  createHttpApp,
+  type HttpApp,
+  natsReadiness,
+  pgReadiness,
+  registerConsumerLagMetrics,
+  registerDlqSizeMetric,
+} from '@express-quote/service-kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { createPostcodeDirectory, type PostcodeDirectory } from './adapters/postcodes.ts';
 import type { BookingConfig } from './config.ts';
 import { BOOKING_SCHEMA } from './database.ts';
@@ -62,7 +75,7 @@ export interface BookingService {
 /**
  * Wires the booking service: NATS streams and consumers of payment events, the Postgres event store (own schema,
  * migrated at start), the outbox relay to BOOKINGS, the bookings read model and the HTTP API. `stop()` closes in
- * order: HTTP, consumers (drained), relay and projection, NATS, Postgres.
+ * order: HTTP, queue gauges, consumers (drained), projection and relay, Postgres, NATS.
  */
 export const startBookingService = async (options: StartBookingServiceOptions): Promise<BookingService> => {
   const { config, logger } = options;
@@ -101,7 +114,11 @@ export const startBookingService = async (options: StartBookingServiceOptions): 
     cleanups.push(() => db.destroy());
     await migrateEventStore(db, BOOKING_SCHEMA);
     await migrateBooking(db);
-    const store = createEventStore(db, { schema: BOOKING_SCHEMA, idleInTransactionTimeoutMs: null });
+    const store = createEventStore(db, {
+      schema: BOOKING_SCHEMA,
+      idleInTransactionTimeoutMs: null,
+      registry,
+    });
 
     const publisher = createPublisher(nc, ns);
     const relay = await startRelay({
@@ -113,14 +130,7 @@ export const startBookingService = async (options: StartBookingServiceOptions): 
     cleanups.push(() => relay.stop());
     const projection = await startBookingsProjection({ db, connection: config.DATABASE_URL, logger });
     cleanups.push(() => projection.stop());
-    new Gauge({
-      name: 'booking_relay_lag_events',
-      help: 'Events stored but not yet published to BOOKINGS.',
-      registers: [registry],
-      async collect() {
-        this.set(await relay.lag());
-      },
-    });
+    registerRelayLagMetric(registry, 'booking', () => relay.lag());
 
     const deps: HandlerDeps = {
       db,
@@ -170,6 +180,18 @@ export const startBookingService = async (options: StartBookingServiceOptions): 
     await consume('checkout-expired', CheckoutExpired, (e, ctx) =>
       handleCheckoutExpired(e, deps, ctx.logger),
     );
+    // The queue gauges of every durable above and the DLQ size; stopped before the consumers and NATS.
+    const pollers = [
+      registerConsumerLagMetrics(
+        registry,
+        jsm,
+        consumers.map((c) => ({ stream: ns.stream('payments'), durable: c.name })),
+      ),
+      registerDlqSizeMetric(registry, jsm, ns.stream('dlq')),
+    ];
+    cleanups.push(async () => {
+      for (const poller of pollers) poller.stop();
+    });
 
     const postcodes = options.postcodes ?? createPostcodeDirectory();
     const app = createHttpApp({

@@ -14,6 +14,8 @@ import {
   type Logger,
   natsReadiness,
   pgReadiness,
+  registerConsumerLagMetrics,
+  registerDlqSizeMetric,
 } from '@express-quote/service-kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Registry } from 'prom-client';
@@ -106,24 +108,39 @@ export const startDocumentsService = async ({
     closers.push(async () => {
       await Promise.all(consumers.map((c) => c.stop()));
     });
+    const bookingConfirmed = { name: 'documents-booking-confirmed', context: 'bookings' } as const;
+    const professionalProposed = { name: 'documents-professional-proposed', context: 'attribution' } as const;
     consumers.push(
       await runConsumer({
         ...consumerOptions,
-        name: 'documents-booking-confirmed',
-        context: 'bookings',
+        ...bookingConfirmed,
         filterSubject: BookingConfirmed.subject,
         events: [envelopeOnly(BookingConfirmed)],
         handler: (event, ctx) => handleBookingConfirmed(deps, event, ctx.logger),
       }),
       await runConsumer({
         ...consumerOptions,
-        name: 'documents-professional-proposed',
-        context: 'attribution',
+        ...professionalProposed,
         filterSubject: ProfessionalProposed.subject,
         events: [envelopeOnly(ProfessionalProposed)],
         handler: (event, ctx) => handleProfessionalProposed(deps, event, ctx.logger),
       }),
     );
+    // The queue gauges of both durables and the DLQ size; stopped before the consumers drain and NATS closes.
+    const pollers = [
+      registerConsumerLagMetrics(
+        registry,
+        jsm,
+        [bookingConfirmed, professionalProposed].map((c) => ({
+          stream: ns.stream(c.context),
+          durable: c.name,
+        })),
+      ),
+      registerDlqSizeMetric(registry, jsm, ns.stream('dlq')),
+    ];
+    closers.push(async () => {
+      for (const poller of pollers) poller.stop();
+    });
 
     const app = createHttpApp({
       logger,
@@ -152,7 +169,7 @@ export const startDocumentsService = async ({
     return {
       app,
       url,
-      // HTTP first (no new downloads), then consumers drain (in-flight renders finish and ack), then the render
+      // HTTP first (no new downloads), then the queue gauges stop polling, then consumers drain (in-flight renders finish and ack), then the render
       // pool, NATS and Postgres: the reverse of the start order.
       stop: () => {
         stopped ??= (async () => {

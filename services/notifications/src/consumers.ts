@@ -1,4 +1,4 @@
-import type { Namespace } from '@express-quote/contracts';
+import type { EventDefinition, Namespace } from '@express-quote/contracts';
 import {
   AttributionCancelled,
   AttributionCompleted,
@@ -35,6 +35,20 @@ import {
 import type { PlannerDeps } from './handlers/planner-deps.ts';
 import { handleProfessionalProposed } from './handlers/professional-proposed.ts';
 import { handleStaffAlert } from './handlers/staff-alert.ts';
+
+/** A running consumer and the stream it reads: the queue gauges poll its backlog there. */
+export interface StartedConsumer extends RunningConsumer {
+  readonly stream: string;
+}
+
+const run = async <D extends EventDefinition>(options: RunConsumerOptions<D>): Promise<StartedConsumer> => {
+  const consumer = await runConsumer(options);
+  return {
+    name: consumer.name,
+    stream: options.ns.stream(options.context),
+    stop: (stopOptions) => consumer.stop(stopOptions),
+  };
+};
 
 export interface ConsumerSettings {
   nc: NatsConnection;
@@ -78,7 +92,7 @@ export const CONSUMED_CONTEXTS = [
 export const startConsumers = async (
   settings: ConsumerSettings,
   planner: PlannerDeps,
-): Promise<RunningConsumer[]> => {
+): Promise<StartedConsumer[]> => {
   const common: Common = {
     nc: settings.nc,
     ns: settings.ns,
@@ -94,7 +108,7 @@ export const startConsumers = async (
   const staffAlert = handleStaffAlert(planner);
   const statusChanged = handleNotificationStatusChanged(planner.db);
   return Promise.all([
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-booking-confirmed',
       context: 'bookings',
@@ -102,7 +116,7 @@ export const startConsumers = async (
       events: [BookingConfirmed],
       handler: handleBookingConfirmed(planner),
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-booking-cancelled',
       context: 'bookings',
@@ -110,7 +124,7 @@ export const startConsumers = async (
       events: [BookingCancelled],
       handler: handleBookingCancelled(planner),
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-attribution-completed',
       context: 'attribution',
@@ -118,7 +132,7 @@ export const startConsumers = async (
       events: [AttributionCompleted],
       handler: handleAttributionCompleted(planner),
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-attribution-needs-staff',
       context: 'attribution',
@@ -126,7 +140,7 @@ export const startConsumers = async (
       events: [AttributionNeedsStaff],
       handler: handleAttributionNeedsStaff(planner),
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-attribution-cancelled',
       context: 'attribution',
@@ -134,7 +148,7 @@ export const startConsumers = async (
       events: [AttributionCancelled],
       handler: handleAttributionCancelled(planner),
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-documents-generated',
       context: 'documents',
@@ -142,7 +156,7 @@ export const startConsumers = async (
       events: [DocumentsGenerated],
       handler: handleDocumentsGenerated(planner),
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-professional-proposed',
       context: 'attribution',
@@ -150,7 +164,7 @@ export const startConsumers = async (
       events: [ProfessionalProposed],
       handler: handleProfessionalProposed(planner),
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-payment-needs-attention',
       context: 'payments',
@@ -158,7 +172,7 @@ export const startConsumers = async (
       events: [PaymentNeedsAttention],
       handler: staffAlert,
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-booking-payment-needs-attention',
       context: 'bookings',
@@ -166,7 +180,7 @@ export const startConsumers = async (
       events: [BookingPaymentNeedsAttention],
       handler: staffAlert,
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-payment-amount-mismatch',
       context: 'bookings',
@@ -174,7 +188,7 @@ export const startConsumers = async (
       events: [PaymentAmountMismatch],
       handler: staffAlert,
     }),
-    runConsumer({
+    run({
       ...common,
       name: 'notifications-status-requested',
       context: 'notify',
@@ -182,7 +196,7 @@ export const startConsumers = async (
       events: [NotificationRequested],
       handler: handleNotificationRequested(planner.db),
     }),
-    runConsumer<StatusEventDefinition>({
+    run<StatusEventDefinition>({
       ...common,
       name: 'notifications-status-events',
       context: 'notifications',

@@ -1,18 +1,19 @@
 import { namespaced } from '@express-quote/contracts';
+import { connectNats, createPublisher, ensureContextStream, ensureDlqStream } from '@express-quote/messaging';
 import {
-  connectNats,
-  createPublisher,
-  ensureContextStream,
-  ensureDlqStream,
-  type RunningConsumer,
-} from '@express-quote/messaging';
-import { createHttpApp, type HttpApp, natsReadiness, pgReadiness } from '@express-quote/service-kit';
+  createHttpApp,
+  type HttpApp,
+  natsReadiness,
+  pgReadiness,
+  registerConsumerLagMetrics,
+  registerDlqSizeMetric,
+} from '@express-quote/service-kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { documentLinkSigner } from './adapters/document-links.ts';
 import type { NotificationsConfig } from './config.ts';
-import { CONSUMED_CONTEXTS, startConsumers } from './consumers.ts';
+import { CONSUMED_CONTEXTS, type StartedConsumer, startConsumers } from './consumers.ts';
 import { type NotificationsDb, openDatabase } from './database.ts';
 import type { PlannerDeps } from './handlers/planner-deps.ts';
 import { notificationRoutes } from './http/notifications.ts';
@@ -102,7 +103,7 @@ export const startNotificationsService = async ({
       customerAssignedEmail: config.CUSTOMER_ASSIGNED_EMAIL_ENABLED,
     };
 
-    const consumers: RunningConsumer[] = await startConsumers(
+    const consumers: StartedConsumer[] = await startConsumers(
       {
         nc,
         ns,
@@ -117,6 +118,18 @@ export const startNotificationsService = async ({
     );
     closers.push(async () => {
       await Promise.all(consumers.map((c) => c.stop({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS / 2 })));
+    });
+    // The queue gauges of every durable and the DLQ size; stopped before the consumers drain and NATS closes.
+    const pollers = [
+      registerConsumerLagMetrics(
+        registry,
+        jsm,
+        consumers.map((c) => ({ stream: c.stream, durable: c.name })),
+      ),
+      registerDlqSizeMetric(registry, jsm, ns.stream('dlq')),
+    ];
+    closers.push(async () => {
+      for (const poller of pollers) poller.stop();
     });
 
     const poller = startReleasePoller(planner, {
@@ -169,7 +182,8 @@ export const startNotificationsService = async ({
       db,
       poller,
       scheduler,
-      // Reverse order of start: HTTP, reminder scheduler, release poller, consumers (drain), NATS drain, Postgres.
+      // Reverse order of start: HTTP, reminder scheduler, release poller, queue gauges, consumers (drain), NATS
+      // drain, Postgres.
       stop: () => {
         stopping ??= closeAll();
         return stopping;

@@ -19,8 +19,9 @@ export interface PaymentsMetrics {
 }
 
 /**
- * `unpublished` is read from Postgres at scrape time: a growing value means JetStream is unreachable and the relay
- * is holding events back.
+ * `unpublished` (recorded Stripe events whose envelope JetStream has not acknowledged) is read from Postgres at
+ * scrape time as `eq_relay_lag_events{store="payments"}`: a growing value means JetStream is unreachable and the
+ * relay is holding events back.
  */
 export const createPaymentsMetrics = (
   registry: Registry,
@@ -42,13 +43,16 @@ export const createPaymentsMetrics = (
     help: 'Relay rounds that stopped on a publish or database failure.',
     registers: [registry],
   });
+  // The name and label every event store's relay uses (store = booking | attribution | payments): one alert and
+  // one panel cover the three outboxes.
   new Gauge({
-    name: 'eq_payments_unpublished_events',
-    help: 'Recorded Stripe events whose envelope is not yet acknowledged by JetStream.',
+    name: 'eq_relay_lag_events',
+    help: 'Events committed to a store and not yet published to JetStream',
+    labelNames: ['store'] as const,
     registers: [registry],
     async collect() {
       try {
-        this.set(await unpublished());
+        this.set({ store: 'payments' }, await unpublished());
       } catch {
         // Postgres down: keep the last value; /readyz reports the outage.
       }

@@ -57,18 +57,22 @@ export interface ApiAdresseOptions {
   cache: { maxEntries: number; ttlMs: number };
   /** undici dispatcher (tests, proxies); the global one by default. */
   dispatcher?: Dispatcher;
+  /** Called on every breaker transition (metrics, logs). */
+  onCircuitStateChange?: (state: CircuitStateName) => void;
 }
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 
 export interface ApiAdresseGeocoder extends Geocoder {
-  circuitState(): 'closed' | 'open' | 'half-open' | 'isolated';
+  circuitState(): CircuitStateName;
 }
 
-const STATE_NAMES = {
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
   [CircuitState.HalfOpen]: 'half-open',
   [CircuitState.Isolated]: 'isolated',
-} as const;
+};
 
 // The API refuses queries longer than 200 characters.
 const MAX_QUERY_LENGTH = 200;
@@ -93,6 +97,7 @@ export const createApiAdresseGeocoder = (options: ApiAdresseOptions): ApiAdresse
     halfOpenAfter: options.breaker.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.breaker.consecutiveFailures),
   });
+  breaker.onStateChange((state) => options.onCircuitStateChange?.(STATE_NAMES[state]));
   const policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
 
   const call = async (address: AddressToLocate, signal: AbortSignal): Promise<GeocodedLocation | null> => {
