@@ -249,7 +249,9 @@ describe('email-delivery against a real SMTP server (sink), NATS and Postgres', 
     expect(text).toMatch(
       /eq_notification_send_seconds_count\{channel="email",provider="smtp",outcome="sent"\} \d+/,
     );
-    expect(text).toMatch(/eq_consumer_pending\{stream="[A-Z0-9_]*NOTIFY",consumer="email-delivery-normal"\} 0/);
+    expect(text).toMatch(
+      /eq_consumer_pending\{stream="[A-Z0-9_]*NOTIFY",consumer="email-delivery-normal"\} 0/,
+    );
     expect(await metricValue(registry, 'eq_notifications_sent_total')).toBeGreaterThanOrEqual(6);
   });
 });
