@@ -23,7 +23,7 @@ export const TEMPLATES = {
   missionReminderWhatsApp: 'mission-reminder-whatsapp',
   missionAssigned: 'mission-assigned',
   missionTaken: 'mission-taken',
-  /** Not in email-delivery's catalog yet: planned only when CUSTOMER_ASSIGNED_EMAIL_ENABLED is set. */
+  /** Customer e-mail once a professional accepted; CUSTOMER_ASSIGNED_EMAIL_ENABLED (default true) can turn it off. */
   professionalAssigned: 'professional-assigned',
 } as const;
 
