@@ -72,19 +72,39 @@ const COLUMNS =
   provider_message_id, last_error, retriable, requested_at, sending_at, sent_at, failed_at, delivered_at,
   undelivered_at, updated_at, facts`);
 
+/*
+ * The request fact is most of a row (recipient, template data, ~1 KB): status events never replace it, and the
+ * fold only reads its time and the few fields the derived columns show. So existing rows are read with a stub in
+ * its place and written back as a patch of the facts that changed (`facts || patch` replaces whole top-level keys):
+ * the stored facts are the same as a full rewrite, for half the bytes each way. A request that wins (an earlier
+ * one) replaces the stub by reference, so it is in the patch whole.
+ */
+const REQUEST_STUB =
+  sql.raw(`case when jsonb_typeof(facts->'request') = 'object' then jsonb_set(facts, '{request}',
+  jsonb_build_object('at', facts#>'{request,at}', 'bookingId', facts#>'{request,bookingId}',
+    'channel', facts#>'{request,channel}', 'template', facts#>'{request,template}',
+    'recipient', jsonb_build_object('kind', facts#>'{request,recipient,kind}'))) else facts end`);
+
 const lockRows = async (trx: AnyDb, target: TableRef, ids: string[]) =>
   new Map(
     (
       await sql<{ notification_id: string; facts: NotificationFacts }>`
-        select notification_id, facts from ${qualified(target)}
+        select notification_id, ${REQUEST_STUB} as facts from ${qualified(target)}
         where notification_id = any(${ids}::uuid[]) order by notification_id for update`.execute(trx)
     ).rows.map((r) => [r.notification_id, r.facts]),
   );
 
+/** The derived columns of the folded facts, and only the facts that changed (see REQUEST_STUB). */
+const patchOf = (before: NotificationFacts, after: NotificationFacts) => {
+  const patch: Partial<NotificationFacts> = {};
+  for (const k of FACT_KEYS) if (before[k] !== after[k]) Object.assign(patch, { [k]: after[k] });
+  return { ...rowOf(after), facts: patch };
+};
+
 /**
  * Folds a batch into the status rows with the service's merge (services/notifications: one locked row per
  * notification, merged facts, derived columns), for the whole batch in a few statements: lock and read the
- * existing rows, insert the new ones whole, update the changed ones. Locking the rows makes it safe beside the
+ * existing rows, insert the new ones whole, patch the changed ones. Each row is written at most once per batch. Locking the rows makes it safe beside the
  * live service on the live table: a row it creates meanwhile is locked, merged and updated instead.
  */
 export const applyNotificationStatus = async (
@@ -107,7 +127,7 @@ export const applyNotificationStatus = async (
   };
   const ids = [...byId.keys()].sort();
   const existing = await lockRows(trx, target, ids);
-  const updates: ReturnType<typeof rowOf>[] = [];
+  const updates: ReturnType<typeof patchOf>[] = [];
   const inserts: ReturnType<typeof rowOf>[] = [];
   for (const id of ids) {
     const before = existing.get(id);
@@ -116,7 +136,7 @@ export const applyNotificationStatus = async (
       continue;
     }
     const after = fold(before, id);
-    if (changed(before, after)) updates.push(rowOf(after));
+    if (changed(before, after)) updates.push(patchOf(before, after));
   }
   if (inserts.length > 0) {
     const { rows } = await sql<{ notification_id: string }>`
@@ -130,7 +150,7 @@ export const applyNotificationStatus = async (
       const raced = inserts.map((r) => r.notification_id).filter((id) => !inserted.has(id));
       for (const [id, before] of await lockRows(trx, target, raced)) {
         const after = fold(before, id);
-        if (changed(before, after)) updates.push(rowOf(after));
+        if (changed(before, after)) updates.push(patchOf(before, after));
       }
     }
   }
@@ -141,7 +161,7 @@ export const applyNotificationStatus = async (
         status = x.status, attempts = x.attempts, provider = x.provider, provider_message_id = x.provider_message_id,
         last_error = x.last_error, retriable = x.retriable, requested_at = x.requested_at, sending_at = x.sending_at,
         sent_at = x.sent_at, failed_at = x.failed_at, delivered_at = x.delivered_at,
-        undelivered_at = x.undelivered_at, updated_at = x.updated_at, facts = x.facts
+        undelivered_at = x.undelivered_at, updated_at = x.updated_at, facts = t.facts || x.facts
       from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as ${RECORD}
       where t.notification_id = x.notification_id`.execute(trx);
   }

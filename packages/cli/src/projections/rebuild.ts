@@ -9,7 +9,11 @@ import { streamInfo } from '../streams/scan.ts';
 import { completeJob, deleteJobs, ensureJobTable, loadJob, startJob } from './jobs.ts';
 import type { ProjectionDefinition, TableRef } from './projection.ts';
 import { checkpointFromJob, countStoreEvents, replayStoreIntoProjection } from './replay-store.ts';
-import { replayStreamIntoProjection } from './replay-stream.ts';
+import {
+  replayStreamIntoProjection,
+  replayStreamsIntoProjection,
+  type StreamSource,
+} from './replay-stream.ts';
 import { carryOver, countRows, createBeside, dropTable, swapTables } from './tables.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the services' schemas
@@ -104,75 +108,73 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<Rebuil
   }
 
   let eventsRead = 0;
-  for (const s of sources) {
-    const job = await loadJob(db, s.job);
-    if (job?.completedAt) continue;
-    if (s.kind === 'stream') {
-      const nats = options.nats!;
+  const incomplete = (rows: number): RebuildResult => ({
+    completed: false,
+    table: rebuilt,
+    rows,
+    eventsRead,
+    caughtUp: 0,
+    carriedOver: 0,
+    oldTable: null,
+    elapsedMs: performance.now() - started,
+  });
+  const loaded = await Promise.all(sources.map(async (s) => ({ s, job: await loadJob(db, s.job) })));
+  const pendingStreams = loaded.filter(({ s, job }) => s.kind === 'stream' && !job?.completedAt);
+  if (pendingStreams.length > 0) {
+    // All the streams in the same batches: a row gets its command and its status events in one write.
+    const nats = options.nats!;
+    const streamSources: StreamSource[] = [];
+    let total = 0;
+    let offset = 0;
+    for (const { s, job } of pendingStreams) {
       const info = await streamInfo(nats.jsm, s.source);
       const after = job?.position && 'seq' in job.position ? job.position.seq : 0;
       const startSeq = Math.max(after + 1, info.state.first_seq);
-      const total = Math.max(0, info.state.last_seq - startSeq + 1) + (job?.processed ?? 0);
-      const progress = createProgress(err, `${s.label} → ${rebuilt.table}`, total);
-      const outcome = await replayStreamIntoProjection({
-        nats,
-        db,
-        projection,
-        stream: s.source,
-        target: rebuilt,
-        job: s.job,
-        startSeq,
-        endSeq: info.state.last_seq,
-        signal: options.signal,
-        progress,
-        progressOffset: job?.processed ?? 0,
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      });
-      progress.finish();
-      eventsRead += outcome.read;
-      if (!outcome.completed) {
-        return {
-          completed: false,
-          table: rebuilt,
-          rows: await countRows(db, rebuilt),
-          eventsRead,
-          caughtUp: 0,
-          carriedOver: 0,
-          oldTable: null,
-          elapsedMs: performance.now() - started,
-        };
-      }
-    } else {
-      const after = checkpointFromJob(job?.position ?? null);
-      const total = (await countStoreEvents(db, s.source, after)) + (job?.processed ?? 0);
-      const progress = createProgress(err, `${s.label} → ${rebuilt.table}`, total);
-      const outcome = await replayStoreIntoProjection({
-        db,
-        projection,
-        storeSchema: s.source,
-        target: rebuilt,
-        job: s.job,
-        after,
-        signal: options.signal,
-        progress,
-        progressOffset: job?.processed ?? 0,
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      });
-      progress.finish();
-      eventsRead += outcome.read;
-      if (!outcome.completed) {
-        return {
-          completed: false,
-          table: rebuilt,
-          rows: await countRows(db, rebuilt),
-          eventsRead,
-          caughtUp: 0,
-          carriedOver: 0,
-          oldTable: null,
-          elapsedMs: performance.now() - started,
-        };
-      }
+      streamSources.push({ stream: s.source, job: s.job, startSeq, endSeq: info.state.last_seq });
+      total += Math.max(0, info.state.last_seq - startSeq + 1) + (job?.processed ?? 0);
+      offset += job?.processed ?? 0;
     }
+    const progress = createProgress(
+      err,
+      `${pendingStreams.map(({ s }) => s.label).join(' + ')} → ${rebuilt.table}`,
+      total,
+    );
+    const outcome = await replayStreamsIntoProjection({
+      nats,
+      db,
+      projection,
+      target: rebuilt,
+      sources: streamSources,
+      signal: options.signal,
+      progress,
+      progressOffset: offset,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    });
+    progress.finish();
+    eventsRead += outcome.read;
+    if (!outcome.completed) return incomplete(await countRows(db, rebuilt));
+    for (const { s } of pendingStreams) await completeJob(db, s.job);
+  }
+  for (const { s, job } of loaded) {
+    if (s.kind !== 'store' || job?.completedAt) continue;
+    const after = checkpointFromJob(job?.position ?? null);
+    const total = (await countStoreEvents(db, s.source, after)) + (job?.processed ?? 0);
+    const progress = createProgress(err, `${s.label} → ${rebuilt.table}`, total);
+    const outcome = await replayStoreIntoProjection({
+      db,
+      projection,
+      storeSchema: s.source,
+      target: rebuilt,
+      job: s.job,
+      after,
+      signal: options.signal,
+      progress,
+      progressOffset: job?.processed ?? 0,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    });
+    progress.finish();
+    eventsRead += outcome.read;
+    if (!outcome.completed) return incomplete(await countRows(db, rebuilt));
     await completeJob(db, s.job);
   }
 

@@ -1,4 +1,5 @@
 import { type Envelope, type EventDefinition, parseEvent } from '@express-quote/contracts';
+import type { JsMsg } from '@nats-io/jetstream';
 import { type Kysely, sql } from 'kysely';
 import type { NatsHandles } from '../connections.ts';
 import type { Progress } from '../progress.ts';
@@ -25,18 +26,22 @@ export interface ReplayOutcome {
   elapsedMs: number;
 }
 
-export interface StreamReplayOptions {
+export interface StreamSource {
+  stream: string;
+  /** Its checkpoint in eq_cli.replay_jobs. */
+  job: string;
+  startSeq: number;
+  endSeq: number;
+}
+
+interface ReplayCommon {
   nats: NatsHandles;
   /** The pool (each batch commits on its own) or, for a swap's catch-up, the swap transaction. */
   db: AnyDb;
   /** True when `db` is already a transaction: batches are applied in it without committing. */
   inTransaction?: boolean;
   projection: ProjectionDefinition;
-  stream: string;
   target: TableRef;
-  job: string;
-  startSeq: number;
-  endSeq: number;
   batchSize?: number;
   signal?: AbortSignal;
   progress?: Progress;
@@ -44,32 +49,62 @@ export interface StreamReplayOptions {
   progressOffset?: number;
 }
 
+export interface StreamReplayOptions extends ReplayCommon, StreamSource {}
+
+export interface StreamsReplayOptions extends ReplayCommon {
+  sources: readonly StreamSource[];
+}
+
+export interface StreamsReplayOutcome extends Omit<ReplayOutcome, 'lastSeq'> {
+  /** Per source, in the order given. */
+  sources: Array<{ stream: string; read: number; lastSeq: number | null; completed: boolean }>;
+}
+
+/** One source's reader: its ordered consumer, pulled a quota of messages per batch. */
+interface Reader {
+  source: StreamSource;
+  messages: AsyncGenerator<JsMsg>;
+  read: number;
+  lastSeq: number | null;
+  done: boolean;
+}
+
 /**
- * Re-runs a projection over a stream's history: ordered consumer from `startSeq` to `endSeq`, batches applied and
- * checkpointed in one transaction each (exactly once into the table), the next batch read while the previous one
- * is written. Interrupted, it finishes the batch in hand and stops at a committed position.
+ * Re-runs a projection over one or several streams' history at once: one ordered consumer per stream, and every
+ * batch takes from each stream in proportion to what it has left, so the commands and the status events of the
+ * same notifications meet in the same batch and their row is written once, whole (the folds are commutative: the
+ * order between streams does not matter). Each batch is applied and checkpointed — every stream's position — in
+ * one transaction (exactly once into the table); the next batch is read while the previous one is written.
+ * Interrupted, it finishes the batch in hand and stops at a committed position.
  */
-export const replayStreamIntoProjection = async (options: StreamReplayOptions): Promise<ReplayOutcome> => {
+export const replayStreamsIntoProjection = async (
+  options: StreamsReplayOptions,
+): Promise<StreamsReplayOutcome> => {
   const started = performance.now();
-  const { projection, target, job, nats } = options;
+  const { projection, target, nats } = options;
   const batchSize = options.batchSize ?? 10_000;
   const types = new Map<string, EventDefinition>(projection.events.map((d) => [d.type, d]));
-  const outcome: ReplayOutcome = {
-    read: 0,
-    events: 0,
-    rowsChanged: 0,
-    invalid: 0,
-    lastSeq: null,
-    completed: false,
-    elapsedMs: 0,
-  };
+  const outcome = { read: 0, events: 0, rowsChanged: 0, invalid: 0, completed: false, elapsedMs: 0 };
   const offset = options.progressOffset ?? 0;
   let committed = 0;
 
-  const write = async (events: Envelope[], lastSeq: number, count: number) => {
+  const readers: Reader[] = options.sources.map((source) => ({
+    source,
+    messages: scanStream(nats.js, nats.jsm, source.stream, {
+      startSeq: source.startSeq,
+      endSeq: source.endSeq,
+      ...(options.signal ? { signal: options.signal } : {}),
+      batch: Math.min(10_000, batchSize * 2),
+    }),
+    read: 0,
+    lastSeq: null,
+    done: source.endSeq < source.startSeq,
+  }));
+
+  const write = async (events: Envelope[], positions: Array<{ job: string; seq: number; count: number }>) => {
     const run = async (trx: AnyDb) => {
       outcome.rowsChanged += events.length > 0 ? await projection.apply(trx, target, events) : 0;
-      await advanceJob(trx, job, { seq: lastSeq }, count);
+      for (const p of positions) await advanceJob(trx, p.job, { seq: p.seq }, p.count);
     };
     if (options.inTransaction) await run(options.db);
     else
@@ -79,37 +114,14 @@ export const replayStreamIntoProjection = async (options: StreamReplayOptions): 
         await sql`set local synchronous_commit = off`.execute(trx);
         await run(trx);
       });
-    committed += count;
+    committed += positions.reduce((n, p) => n + p.count, 0);
     options.progress?.update(offset + committed);
   };
 
-  let pending: Promise<void> = Promise.resolve();
-  let batch: Envelope[] = [];
-  let batchCount = 0;
-  let batchLast = 0;
-  const flush = async () => {
-    const events = batch;
-    const count = batchCount;
-    const last = batchLast;
-    batch = [];
-    batchCount = 0;
-    await pending;
-    pending = write(events, last, count);
-    // Awaited later; without a handler now a failure would be an unhandled rejection.
-    pending.catch(() => {});
-  };
-
-  let interrupted = false;
-  for await (const m of scanStream(nats.js, nats.jsm, options.stream, {
-    startSeq: options.startSeq,
-    endSeq: options.endSeq,
-    ...(options.signal ? { signal: options.signal } : {}),
-    batch: Math.min(10_000, batchSize * 2),
-  })) {
+  const take = (r: Reader, m: JsMsg, batch: Envelope[]) => {
     outcome.read++;
-    batchCount++;
-    batchLast = m.seq;
-    outcome.lastSeq = m.seq;
+    r.read++;
+    r.lastSeq = m.seq;
     let raw: { type?: unknown };
     try {
       raw = m.json();
@@ -126,16 +138,73 @@ export const replayStreamIntoProjection = async (options: StreamReplayOptions): 
         outcome.invalid++;
       }
     }
-    if (batchCount >= batchSize) await flush();
-    if (options.signal?.aborted) {
-      interrupted = true;
-      break;
+  };
+
+  let pending: Promise<void> = Promise.resolve();
+  let interrupted = false;
+  try {
+    while (readers.some((r) => !r.done)) {
+      const left = readers.map((r) =>
+        r.done ? 0 : Math.max(1, r.source.endSeq - Math.max(r.lastSeq ?? 0, r.source.startSeq - 1)),
+      );
+      const totalLeft = left.reduce((a, b) => a + b, 0);
+      const batch: Envelope[] = [];
+      const positions: Array<{ job: string; seq: number; count: number }> = [];
+      for (const [i, r] of readers.entries()) {
+        if (r.done) continue;
+        // Every open reader takes at least one message per batch: its idle timer must not see a stall.
+        const quota = Math.max(1, Math.round((batchSize * left[i]!) / totalLeft));
+        let count = 0;
+        while (count < quota) {
+          const next = await r.messages.next();
+          if (next.done) {
+            r.done = true;
+            break;
+          }
+          take(r, next.value, batch);
+          count++;
+          if (options.signal?.aborted) break;
+        }
+        if (count > 0) positions.push({ job: r.source.job, seq: r.lastSeq!, count });
+        if ((r.lastSeq ?? 0) >= r.source.endSeq) r.done = true;
+        if (options.signal?.aborted) break;
+      }
+      await pending;
+      if (positions.length > 0) {
+        pending = write(batch, positions);
+        // Awaited later; without a handler now a failure would be an unhandled rejection.
+        pending.catch(() => {});
+      }
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
     }
+  } finally {
+    // Closes the ordered consumers of the readers left open (interrupted, or a failed write).
+    await Promise.all(readers.map((r) => r.messages.return(undefined)));
   }
-  if (batchCount > 0) await flush();
   await pending;
-  outcome.completed =
-    !interrupted && !options.signal?.aborted && (outcome.lastSeq ?? options.endSeq) >= options.endSeq;
-  outcome.elapsedMs = performance.now() - started;
-  return outcome;
+  const sources = readers.map((r) => ({
+    stream: r.source.stream,
+    read: r.read,
+    lastSeq: r.lastSeq,
+    completed: !interrupted && !options.signal?.aborted && (r.lastSeq ?? r.source.endSeq) >= r.source.endSeq,
+  }));
+  return {
+    ...outcome,
+    sources,
+    completed: sources.every((s) => s.completed),
+    elapsedMs: performance.now() - started,
+  };
+};
+
+/** One stream's replay (see replayStreamsIntoProjection). */
+export const replayStreamIntoProjection = async (options: StreamReplayOptions): Promise<ReplayOutcome> => {
+  const { stream, job, startSeq, endSeq, ...common } = options;
+  const { sources, ...outcome } = await replayStreamsIntoProjection({
+    ...common,
+    sources: [{ stream, job, startSeq, endSeq }],
+  });
+  return { ...outcome, lastSeq: sources[0]!.lastSeq };
 };
