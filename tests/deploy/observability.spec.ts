@@ -216,6 +216,8 @@ describe('Grafana', () => {
       'eq_whatsapp_cost_euros_total',
       'eq_dlq_messages',
       'eq_relay_lag_events',
+      'eq_eventstore_append_seconds_bucket',
+      'eq_eventstore_append_conflicts_total',
       'http_request_duration_seconds_bucket',
     ]) {
       expect(used, name).toContain(name);
