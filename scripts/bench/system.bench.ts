@@ -2,6 +2,9 @@
 // at a fixed arrival rate (open loop). SMTP rate limiting is raised so the measure is the pipeline, not the
 // per-instance 10 e-mails/s courtesy limit towards a real relay.
 import { join } from 'node:path';
+import { BookingConfirmed } from '@express-quote/contracts';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { createQuote, EXAMPLE_CUSTOMER, exampleQuoteRequest, payQuote } from '../demo/scenario.ts';
 import { startSystem } from '../demo/system.ts';
 
@@ -28,6 +31,18 @@ export async function run(): Promise<Row[]> {
     env: { SMTP_RATE_LIMIT_PER_SECOND: '1000', SMTP_MAX_CONNECTIONS: '10' },
   });
   const rows: Row[] = [];
+  // booking.confirmed arrival per correlation id (= Stripe event id), read straight from the BOOKINGS stream.
+  const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  const confirmedAt = new Map<string, number>();
+  const consumer = await jetstream(nc).consumers.get(system.ns.stream('bookings'), {
+    filter_subjects: system.ns.subject(BookingConfirmed.subject),
+    deliver_policy: DeliverPolicy.New,
+  });
+  const confirmations = await consumer.consume();
+  void (async () => {
+    for await (const m of confirmations)
+      confirmedAt.set(m.json<{ correlationId: string }>().correlationId, Date.now());
+  })();
   try {
     for (const rate of rates) {
       const count = rate * seconds;
@@ -39,6 +54,7 @@ export async function run(): Promise<Row[]> {
       for (const c of customers) quotes.push(await createQuote(system, exampleQuoteRequest(new Date(), c)));
 
       const sentAt: number[] = [];
+      const eventIds: string[] = [];
       const webhookMs: number[] = [];
       const pending: Promise<void>[] = [];
       const start = performance.now();
@@ -52,6 +68,7 @@ export async function run(): Promise<Row[]> {
           payQuote(system, quotes[i]!, customers[i]!, { follow: false }).then((res) => {
             if (res.status !== 200) throw new Error(`webhook ${i} answered ${res.status}: ${res.body}`);
             webhookMs[i] = performance.now() - t;
+            eventIds[i] = res.stripeEventId;
           }),
         );
       }
@@ -66,6 +83,10 @@ export async function run(): Promise<Row[]> {
         }
         if (accepted.size < count) await new Promise((r) => setTimeout(r, 200));
       }
+      const toConfirmed = eventIds.flatMap((id, i) => {
+        const at = confirmedAt.get(id);
+        return at === undefined ? [] : [at - sentAt[i]!];
+      });
       const latencies = customers.flatMap((c, i) => {
         const at = accepted.get(c.email);
         return at === undefined ? [] : [at - sentAt[i]!];
@@ -79,6 +100,17 @@ export async function run(): Promise<Row[]> {
         {
           name: `webhook → 200 p99 @ ${rate} bookings/s`,
           value: round(percentile(webhookMs, 99)),
+          unit: 'ms',
+        },
+        {
+          name: `webhook → booking.confirmed p50 @ ${rate}/s`,
+          value: round(percentile(toConfirmed, 50)),
+          unit: 'ms',
+          note: `${toConfirmed.length}/${count} seen on BOOKINGS`,
+        },
+        {
+          name: `webhook → booking.confirmed p99 @ ${rate}/s`,
+          value: round(percentile(toConfirmed, 99)),
           unit: 'ms',
         },
         {
@@ -97,6 +129,8 @@ export async function run(): Promise<Row[]> {
       system.mail.reset();
     }
   } finally {
+    confirmations.stop();
+    await nc.close();
     await system.stop();
   }
   return rows;
