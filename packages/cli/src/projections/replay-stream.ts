@@ -163,6 +163,9 @@ export const replayStreamsIntoProjection = async (
           }
           take(r, next.value, batch);
           count++;
+          // Buffered messages resolve as microtasks: without a turn of the event loop now and then, the write in
+          // flight (its pg replies are I/O callbacks) would wait for the whole batch to be parsed.
+          if (count % 500 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
           if (options.signal?.aborted) break;
         }
         if (count > 0) positions.push({ job: r.source.job, seq: r.lastSeq!, count });
