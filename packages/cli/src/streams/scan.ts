@@ -93,6 +93,8 @@ export async function* scanStream(
     };
     const onAbort = () => void close();
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    // Ctrl-C while the consumer was being created: the 'abort' event has already fired and will not fire again.
+    if (options.signal?.aborted) void close();
     armIdle();
     let last = 0;
     try {
