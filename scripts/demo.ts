@@ -36,7 +36,7 @@ say(`demo: running ${system.present.join(', ')} — logs in ${system.logDir}`);
 
 const fail = async (message: string): Promise<never> => {
   say(`\ndemo: FAILED ${message}\nlogs: ${system.logDir}`);
-  await system.stop();
+  await system.stop({ keepLogs: true });
   process.exit(1);
 };
 

@@ -1,7 +1,8 @@
 // The whole system on one machine: a mail sink, every service present in services/ as its own process, and a
 // watcher of every stream. Shared by `make demo`, `make demo-check` and the end-to-end tests.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { type Namespace, namespaced } from '@express-quote/contracts';
 import { type MailSink, type PhoneSinks, startMailSink, startPhoneSinks } from '@express-quote/sinks';
 import {
@@ -73,7 +74,8 @@ export interface RunningSystem {
   /** Everything seen on the streams for the followed correlation id. */
   readonly observed: readonly Observed[];
   follow(correlationId: string): void;
-  stop(): Promise<void>;
+  /** Stops everything; an isolated run also removes its logs unless `keepLogs` (a failed run wants them). */
+  stop(options?: { keepLogs?: boolean }): Promise<void>;
 }
 
 export const startSystem = async (options: SystemOptions): Promise<RunningSystem> => {
@@ -125,7 +127,7 @@ export const startSystem = async (options: SystemOptions): Promise<RunningSystem
   let nc: NatsConnection | undefined;
   let stack: Stack | undefined;
   let watcher: Awaited<ReturnType<typeof watchStreams>> | undefined;
-  const stop = async () => {
+  const stop = async ({ keepLogs = false } = {}) => {
     watcher?.stop();
     await nc?.close().catch(() => undefined);
     await stack?.stop().catch(() => undefined);
@@ -133,6 +135,7 @@ export const startSystem = async (options: SystemOptions): Promise<RunningSystem
     await phones.close().catch(() => undefined);
     await nats?.cleanup().catch(() => undefined);
     await database?.drop().catch(() => undefined);
+    if (options.isolated && !keepLogs) await rm(dirname(logDir), { recursive: true, force: true });
   };
   try {
     const since = new Date(Date.now() - 1000);
@@ -151,7 +154,7 @@ export const startSystem = async (options: SystemOptions): Promise<RunningSystem
       options.onEvent ?? (() => {}),
     );
   } catch (error) {
-    await stop();
+    await stop({ keepLogs: true });
     throw error;
   }
   const w = watcher;
