@@ -18,7 +18,8 @@ export const NotificationRecipient = z.object({
 export type NotificationRecipient = z.infer<typeof NotificationRecipient>;
 
 /**
- * Command to a delivery service, published on `notify.<channel>.<priority>` (see `notifySubject`). The envelope id
+ * Command to a delivery service, published on `notify.<channel>.<priority>` (see `notifySubject`): CRITICAL for the
+ * customer's booking confirmation only, HIGH and NORMAL for everything else. The envelope id
  * equals `notificationId`, derived from (trigger event id, recipient, channel, template): a replay or a redelivered
  * trigger republishes the same id and JetStream drops the duplicate.
  */

@@ -52,10 +52,14 @@ export const namespaced = (prefix = ''): Namespace => {
   };
 };
 
-/** Channel command subjects, one per priority so HIGH is never queued behind a NORMAL backlog. */
+/**
+ * Channel command subjects, one per priority so a lane is never queued behind another's backlog. CRITICAL is only
+ * the customer's booking confirmation (exactly one, fast: it must not wait behind the staff copies of the same
+ * bookings, which are HIGH); HIGH is other urgent traffic; NORMAL the rest. Ordered from the most urgent.
+ */
 export const CHANNELS = ['email', 'sms', 'whatsapp'] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const PRIORITIES = ['HIGH', 'NORMAL'] as const;
+export const PRIORITIES = ['CRITICAL', 'HIGH', 'NORMAL'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 export const notifySubject = (channel: Channel, priority: Priority): string =>
   `notify.${channel}.${priority.toLowerCase()}`;

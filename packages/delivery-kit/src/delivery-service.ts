@@ -5,6 +5,8 @@ import {
   NotificationRequested,
   namespaced,
   notifySubject,
+  PRIORITIES,
+  type Priority,
 } from '@express-quote/contracts';
 import {
   connectNats,
@@ -79,7 +81,8 @@ export interface DeliveryServiceOptions<DB> {
   registry: Registry;
   migrate: (db: Kysely<DB>) => Promise<void>;
   consumers: {
-    concurrency: { HIGH: number; NORMAL: number };
+    /** Messages handled at once per priority lane; each lane has its own durable consumer. */
+    concurrency: Record<Priority, number>;
     maxDeliver: number;
     backoffMs: readonly number[];
     ackWaitMs: number;
@@ -95,16 +98,18 @@ export interface DeliveryService {
   stop(): Promise<void>;
 }
 
-const PRIORITIES = ['HIGH', 'NORMAL'] as const;
-
 /** Durable consumer names of a delivery service, one per priority. */
-export const deliveryDurables = (name: string) =>
-  ({ HIGH: `${name}-high`, NORMAL: `${name}-normal` }) as const;
+export const deliveryDurables = (name: string): Record<Priority, string> => ({
+  CRITICAL: `${name}-critical`,
+  HIGH: `${name}-high`,
+  NORMAL: `${name}-normal`,
+});
 
 /**
  * The part every delivery service shares: Postgres (migrated), NATS with the notify / notifications / DLQ streams
  * (declared the same way by every service: any start order works), one durable consumer per priority (nats 2.9:
- * one filter subject each, so a NORMAL backlog never delays HIGH) with its own concurrency, the queue and DLQ
+ * one filter subject each, so a HIGH or NORMAL backlog never delays the customers' CRITICAL confirmations, nor a
+ * NORMAL backlog HIGH) with its own concurrency, started from the most urgent (CRITICAL pulls first at start-up), the queue and DLQ
  * gauges, the HTTP app with readiness, and an ordered stop. What is opened is closed in reverse order, also when
  * start-up fails half-way.
  */

@@ -4,6 +4,7 @@ import {
   NotificationRequested,
   newEventId,
   notifySubject,
+  type Priority,
 } from '@express-quote/contracts';
 import { createPublisher } from '@express-quote/messaging';
 import { createMetricsRegistry } from '@express-quote/service-kit';
@@ -45,7 +46,7 @@ const config = () => ({
   SHUTDOWN_TIMEOUT_MS: 5_000,
 });
 
-const command = (priority: 'HIGH' | 'NORMAL') =>
+const command = (priority: Priority) =>
   createEvent(
     NotificationRequested,
     {
@@ -62,7 +63,7 @@ const command = (priority: 'HIGH' | 'NORMAL') =>
   );
 
 describe('startDeliveryService', () => {
-  it('migrates, consumes both priorities, serves readiness and metrics, and closes what the wiring opened', async () => {
+  it('migrates, consumes the three priorities, serves readiness and metrics, and closes what the wiring opened', async () => {
     const handled: Array<EventOf<typeof NotificationRequested>> = [];
     const order: string[] = [];
     const registry = createMetricsRegistry('kit-sms');
@@ -79,7 +80,12 @@ describe('startDeliveryService', () => {
               db.schema.withSchema('kit_delivery').createTable('t').addColumn('id', 'integer').execute(),
           },
         }),
-      consumers: { concurrency: { HIGH: 2, NORMAL: 1 }, maxDeliver: 3, backoffMs: [100], ackWaitMs: 5_000 },
+      consumers: {
+        concurrency: { CRITICAL: 2, HIGH: 2, NORMAL: 1 },
+        maxDeliver: 3,
+        backoffMs: [100],
+        ackWaitMs: 5_000,
+      },
       wire: async ({ onStop }) => {
         onStop(() => {
           order.push('wiring closed');
@@ -97,17 +103,24 @@ describe('startDeliveryService', () => {
     started.push(service);
 
     const publisher = createPublisher(nats.nc, nats.ns);
+    const critical = command('CRITICAL');
     const high = command('HIGH');
     const normal = command('NORMAL');
+    await publisher.publish(critical, { subject: notifySubject('sms', 'CRITICAL') });
     await publisher.publish(high, { subject: notifySubject('sms', 'HIGH') });
     await publisher.publish(normal, { subject: notifySubject('sms', 'NORMAL') });
-    await waitFor('both commands handled', () => handled.length === 2);
-    expect(handled.map((e) => e.id).sort()).toEqual([high.id, normal.id].sort());
+    await waitFor('the three commands handled', () => handled.length === 3);
+    expect(handled.map((e) => e.id).sort()).toEqual([critical.id, high.id, normal.id].sort());
 
     const durables = deliveryDurables('kit-sms');
-    for (const durable of Object.values(durables)) {
+    expect(durables).toEqual({
+      CRITICAL: 'kit-sms-critical',
+      HIGH: 'kit-sms-high',
+      NORMAL: 'kit-sms-normal',
+    });
+    for (const [priority, durable] of Object.entries(durables)) {
       const info = await nats.jsm.consumers.info(nats.ns.stream('notify'), durable);
-      expect(info.config.filter_subject).toMatch(/notify\.sms\./);
+      expect(info.config.filter_subject).toBe(nats.ns.subject(notifySubject('sms', priority as Priority)));
     }
     const { rows } = await sql`select count(*)::int as n from kit_delivery.t`.execute(database.db);
     expect(rows).toEqual([{ n: 0 }]);
@@ -130,7 +143,12 @@ describe('startDeliveryService', () => {
       logger: testLogger(),
       registry: createMetricsRegistry('kit-off'),
       migrate: async () => {},
-      consumers: { concurrency: { HIGH: 1, NORMAL: 1 }, maxDeliver: 3, backoffMs: [100], ackWaitMs: 5_000 },
+      consumers: {
+        concurrency: { CRITICAL: 1, HIGH: 1, NORMAL: 1 },
+        maxDeliver: 3,
+        backoffMs: [100],
+        ackWaitMs: 5_000,
+      },
       wire: async ({ onStop }) => {
         onStop(() => {
           closed = true;
@@ -140,9 +158,9 @@ describe('startDeliveryService', () => {
     });
     started.push(service);
     expect((await service.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
-    await expect(nats.jsm.consumers.info(nats.ns.stream('notify'), 'kit-off-high')).rejects.toThrow(
-      /not found/i,
-    );
+    for (const durable of Object.values(deliveryDurables('kit-off'))) {
+      await expect(nats.jsm.consumers.info(nats.ns.stream('notify'), durable)).rejects.toThrow(/not found/i);
+    }
     await service.stop();
     expect(closed).toBe(true);
   });
@@ -157,7 +175,12 @@ describe('startDeliveryService', () => {
         logger: testLogger(),
         registry: createMetricsRegistry('kit-broken'),
         migrate: async () => {},
-        consumers: { concurrency: { HIGH: 1, NORMAL: 1 }, maxDeliver: 3, backoffMs: [100], ackWaitMs: 5_000 },
+        consumers: {
+          concurrency: { CRITICAL: 1, HIGH: 1, NORMAL: 1 },
+          maxDeliver: 3,
+          backoffMs: [100],
+          ackWaitMs: 5_000,
+        },
         wire: async ({ onStop }) => {
           onStop(() => {
             closed = true;

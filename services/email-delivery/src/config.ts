@@ -71,6 +71,11 @@ export const EmailDeliveryConfigSchema = z
         'Domain of the Message-ID header (<notificationId@domain>); defaults to the domain of SMTP_FROM.',
       ),
     EMAIL_BRAND_NAME: z.string().trim().min(1).default('Express Quote').describe('Name shown in e-mails.'),
+    EMAIL_CRITICAL_CONCURRENCY: integer(1, 100)
+      .default(4)
+      .describe(
+        "CRITICAL priority messages handled at once: the customer's booking confirmation only (notify.email.critical has its own consumer, started first).",
+      ),
     EMAIL_HIGH_CONCURRENCY: integer(1, 100)
       .default(4)
       .describe('HIGH priority messages handled at once (notify.email.high has its own consumer).'),

@@ -47,9 +47,14 @@ export const startEmailDeliveryService = async ({
     logger,
     registry,
     migrate: migrateEmailDelivery,
-    // Per-priority concurrency: a NORMAL backlog can occupy at most EMAIL_NORMAL_CONCURRENCY pool connections.
+    // Per-priority concurrency: a NORMAL backlog can occupy at most EMAIL_NORMAL_CONCURRENCY pool connections, and
+    // the customers' CRITICAL confirmations have their own lane, so a backlog of HIGH staff copies never holds them.
     consumers: {
-      concurrency: { HIGH: config.EMAIL_HIGH_CONCURRENCY, NORMAL: config.EMAIL_NORMAL_CONCURRENCY },
+      concurrency: {
+        CRITICAL: config.EMAIL_CRITICAL_CONCURRENCY,
+        HIGH: config.EMAIL_HIGH_CONCURRENCY,
+        NORMAL: config.EMAIL_NORMAL_CONCURRENCY,
+      },
       maxDeliver: config.EMAIL_MAX_DELIVER,
       backoffMs: config.EMAIL_BACKOFF_MS,
       ackWaitMs: config.EMAIL_ACK_WAIT_MS,

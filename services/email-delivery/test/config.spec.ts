@@ -32,6 +32,7 @@ describe('email-delivery configuration', () => {
       SMTP_RATE_LIMIT_PER_SECOND: 10,
       EMAIL_MAX_DELIVER: 5,
       EMAIL_BACKOFF_MS: [1000, 2000, 4000, 8000],
+      EMAIL_CRITICAL_CONCURRENCY: 4,
       EMAIL_HIGH_CONCURRENCY: 4,
       EMAIL_NORMAL_CONCURRENCY: 3,
       NATS_NAMESPACE: '',

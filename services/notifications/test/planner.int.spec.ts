@@ -63,14 +63,14 @@ const expectFullFanOut = (messages: NotifyMessage[], event: ReturnType<typeof bo
   expect(messages).toHaveLength(6);
 
   const [customerEmail] = byTemplate('booking-confirmation');
-  expect(customerEmail?.subject).toBe('notify.email.high');
+  expect(customerEmail?.subject).toBe('notify.email.critical');
   expect(customerEmail?.event.id).toBe(
     deterministicId(event.id, 'jean.dupont@example.fr', 'email', 'booking-confirmation'),
   );
   expect(customerEmail?.event.data).toMatchObject({
     notificationId: customerEmail?.event.id,
     channel: 'email',
-    priority: 'HIGH',
+    priority: 'CRITICAL',
     attachments: customerDocuments(bookingId),
     documentsMissing: false,
     bookingId,
@@ -93,7 +93,7 @@ const expectFullFanOut = (messages: NotifyMessage[], event: ReturnType<typeof bo
   ).toBe(true);
 
   const [sms] = byTemplate('booking-confirmation-sms');
-  expect(sms?.subject).toBe('notify.sms.high');
+  expect(sms?.subject).toBe('notify.sms.critical');
   expect(sms?.event.id).toBe(deterministicId(event.id, '+33612345678', 'sms', 'booking-confirmation-sms'));
   expect(sms?.event.data.attachments).toEqual([]);
 

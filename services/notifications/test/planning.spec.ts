@@ -27,8 +27,8 @@ describe('planBookingConfirmed', () => {
   it('plans the customer e-mail, the customer SMS and one e-mail per eligible staff member', () => {
     expect(plan.map((p) => [p.channel, p.priority, p.template, p.recipient.kind, p.recipient.email])).toEqual(
       [
-        ['email', 'HIGH', 'booking-confirmation', 'customer', 'jean.dupont@example.fr'],
-        ['sms', 'HIGH', 'booking-confirmation-sms', 'customer', 'jean.dupont@example.fr'],
+        ['email', 'CRITICAL', 'booking-confirmation', 'customer', 'jean.dupont@example.fr'],
+        ['sms', 'CRITICAL', 'booking-confirmation-sms', 'customer', 'jean.dupont@example.fr'],
         ['email', 'HIGH', 'professional-document', 'staff', 'moving-lead@express-quote.test'],
         ['email', 'HIGH', 'professional-document', 'staff', 'ops@express-quote.test'],
         ['email', 'HIGH', 'professional-document', 'staff', 'admin@express-quote.test'],
@@ -143,7 +143,7 @@ describe('planBookingConfirmed: the customer text by channel preference', () => 
     const [, sms, whatsapp] = texts('BOTH');
     expect(sms).toMatchObject({
       template: 'booking-confirmation-sms',
-      priority: 'HIGH',
+      priority: 'CRITICAL',
       awaitsDocuments: null,
       releaseAt: ctx.now.toISOString(),
     });
@@ -152,7 +152,7 @@ describe('planBookingConfirmed: the customer text by channel preference', () => 
     );
     expect(whatsapp).toMatchObject({
       template: 'booking-confirmation-whatsapp',
-      priority: 'HIGH',
+      priority: 'CRITICAL',
       awaitsDocuments: {
         bookingId: event.data.bookingId,
         audience: 'customer',

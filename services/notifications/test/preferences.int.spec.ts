@@ -93,7 +93,7 @@ describe('channel preferences API', () => {
 });
 
 describe('customer texts by preference', () => {
-  it('WHATSAPP: the confirmation goes to notify.whatsapp.high with the customer documents, no SMS', async () => {
+  it('WHATSAPP: the confirmation goes to notify.whatsapp.critical with the customer documents, no SMS', async () => {
     const { phone, data } = customerWithPhone();
     expect((await put(phone, { channel: 'WHATSAPP' })).statusCode).toBe(201);
     const event = bookingConfirmed(data);
@@ -110,7 +110,7 @@ describe('customer texts by preference', () => {
     );
     const [text, ...more] = await textsOf(event.data.bookingId, 1);
     expect(more).toEqual([]);
-    expect(text?.subject).toBe('notify.whatsapp.high');
+    expect(text?.subject).toBe('notify.whatsapp.critical');
     expect(text?.event.id).toBe(
       deterministicId(event.id, phone, 'whatsapp', 'booking-confirmation-whatsapp'),
     );
@@ -129,7 +129,7 @@ describe('customer texts by preference', () => {
     await put(phone, { channel: 'BOTH' });
     const event = bookingConfirmed(data);
     await h.publish(event);
-    expect((await textsOf(event.data.bookingId, 1)).map((m) => m.subject)).toEqual(['notify.sms.high']);
+    expect((await textsOf(event.data.bookingId, 1)).map((m) => m.subject)).toEqual(['notify.sms.critical']);
     await h.publish(
       documentsGenerated(
         {
@@ -142,8 +142,8 @@ describe('customer texts by preference', () => {
     );
     const texts = await textsOf(event.data.bookingId, 2);
     expect(texts.map((m) => [m.subject, m.event.data.template])).toEqual([
-      ['notify.sms.high', 'booking-confirmation-sms'],
-      ['notify.whatsapp.high', 'booking-confirmation-whatsapp'],
+      ['notify.sms.critical', 'booking-confirmation-sms'],
+      ['notify.whatsapp.critical', 'booking-confirmation-whatsapp'],
     ]);
   });
 
@@ -153,7 +153,7 @@ describe('customer texts by preference', () => {
     const event = bookingConfirmed(data);
     await h.publish(event);
     // Confirmed with the default: the confirmation is an SMS.
-    expect((await textsOf(event.data.bookingId, 1)).map((m) => m.subject)).toEqual(['notify.sms.high']);
+    expect((await textsOf(event.data.bookingId, 1)).map((m) => m.subject)).toEqual(['notify.sms.critical']);
     await put(phone, { channel: 'WHATSAPP' });
     h.clock.set('2026-06-08T07:00:00.000Z');
     await h.service.scheduler.tick();

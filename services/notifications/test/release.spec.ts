@@ -142,7 +142,7 @@ describe('decideRelease: given planned message and stored documents, when now, t
     expect(toNotificationRequested(customerEmail, decision)).toEqual({
       notificationId: customerEmail.notificationId,
       channel: 'email',
-      priority: 'HIGH',
+      priority: 'CRITICAL',
       template: 'booking-confirmation',
       recipient: customerEmail.recipient,
       data: { ...customerEmail.data, viewBookingUrl: expect.stringContaining('booking-confirmation.pdf') },

@@ -54,7 +54,7 @@ describe('status projection and notification API', () => {
     const sms = notifications.find((n) => n.channel === 'sms');
     expect(sms).toMatchObject({
       template: 'booking-confirmation-sms',
-      priority: 'HIGH',
+      priority: 'CRITICAL',
       recipient: { kind: 'customer', phone: '+33612345678' },
       trigger: { eventId: event.id, type: 'booking.confirmed' },
       correlationId: event.correlationId,

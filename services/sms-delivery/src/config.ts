@@ -76,6 +76,11 @@ export const SmsDeliveryConfigSchema = z
     SMS_BREAKER_MAX_HALF_OPEN_MS: durationMs()
       .default(120_000)
       .describe('Upper bound of the open period while probes keep failing (it doubles each time).'),
+    SMS_CRITICAL_CONCURRENCY: integer(1, 100)
+      .default(4)
+      .describe(
+        "CRITICAL priority SMS handled at once: the customer's booking confirmation only (own consumer, started first).",
+      ),
     SMS_HIGH_CONCURRENCY: integer(1, 100)
       .default(4)
       .describe('HIGH priority SMS handled at once (own consumer).'),

@@ -109,7 +109,11 @@ export const startSmsDeliveryService = async ({
     registry,
     migrate: migrateSmsDelivery,
     consumers: {
-      concurrency: { HIGH: config.SMS_HIGH_CONCURRENCY, NORMAL: config.SMS_NORMAL_CONCURRENCY },
+      concurrency: {
+        CRITICAL: config.SMS_CRITICAL_CONCURRENCY,
+        HIGH: config.SMS_HIGH_CONCURRENCY,
+        NORMAL: config.SMS_NORMAL_CONCURRENCY,
+      },
       maxDeliver: config.SMS_MAX_DELIVER,
       backoffMs: config.SMS_BACKOFF_MS,
       ackWaitMs: config.SMS_ACK_WAIT_MS,

@@ -78,6 +78,11 @@ export const WhatsAppDeliveryConfigSchema = z
     WHATSAPP_BREAKER_MAX_HALF_OPEN_MS: durationMs()
       .default(120_000)
       .describe('Upper bound of the open period.'),
+    WHATSAPP_CRITICAL_CONCURRENCY: integer(1, 100)
+      .default(4)
+      .describe(
+        "CRITICAL priority messages handled at once: the customer's booking confirmation only (own consumer, started first).",
+      ),
     WHATSAPP_HIGH_CONCURRENCY: integer(1, 100).default(4).describe('HIGH priority messages handled at once.'),
     WHATSAPP_NORMAL_CONCURRENCY: integer(1, 100)
       .default(2)

@@ -43,7 +43,11 @@ export const startWhatsAppDeliveryService = async ({
     registry,
     migrate: migrateWhatsAppDelivery,
     consumers: {
-      concurrency: { HIGH: config.WHATSAPP_HIGH_CONCURRENCY, NORMAL: config.WHATSAPP_NORMAL_CONCURRENCY },
+      concurrency: {
+        CRITICAL: config.WHATSAPP_CRITICAL_CONCURRENCY,
+        HIGH: config.WHATSAPP_HIGH_CONCURRENCY,
+        NORMAL: config.WHATSAPP_NORMAL_CONCURRENCY,
+      },
       maxDeliver: config.WHATSAPP_MAX_DELIVER,
       backoffMs: config.WHATSAPP_BACKOFF_MS,
       ackWaitMs: config.WHATSAPP_ACK_WAIT_MS,

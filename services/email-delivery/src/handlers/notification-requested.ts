@@ -156,7 +156,7 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
           html: rendered.html,
           text: rendered.text,
           messageId,
-          priority: cmd.priority === 'HIGH' ? 'high' : 'normal',
+          priority: cmd.priority === 'NORMAL' ? 'normal' : 'high',
           headers: {
             'Auto-Submitted': 'auto-generated',
             'X-Notification-Id': cmd.notificationId,

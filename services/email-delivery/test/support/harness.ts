@@ -21,7 +21,7 @@ let recipientCounter = 0;
 export const uniqueAddress = (label = 'client'): string =>
   `${label}.${process.pid}.${Date.now().toString(36)}.${++recipientCounter}@example.fr`;
 
-/** A NotificationRequested as the planner publishes it (booking-confirmation by default). */
+/** A NotificationRequested (booking-confirmation on the HIGH lane by default; the planner sends it as CRITICAL). */
 export const notificationCommand = (overrides: Partial<Command> = {}): Command => {
   const sample = TEMPLATE_SAMPLES['booking-confirmation'];
   return {
