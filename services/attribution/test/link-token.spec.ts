@@ -33,6 +33,20 @@ describe('link tokens', () => {
     expect(new Set([token, ...others]).size).toBe(4);
   });
 
+  it('accepts only the canonical spelling of a signature, so one link has exactly one token id', () => {
+    const [v, body, sig] = token.split('.') as [string, string, string];
+    // 32 bytes → 43 base64url characters: the last one carries 2 unused bits, so 4 characters decode alike.
+    const last = sig.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const base = alphabet.indexOf(last) & ~3;
+    const variants = [0, 1, 2, 3].map((i) => `${sig.slice(0, -1)}${alphabet[base + i]}`).filter((s) => s !== sig);
+    expect(variants).toHaveLength(3);
+    for (const variant of [...variants, `${sig}=`]) {
+      expect(Buffer.from(variant, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+      expect(signer.verify(`${v}.${body}.${variant}`, NOW)).toEqual({ ok: false, reason: 'malformed' });
+    }
+  });
+
   it('refuses a tampered body or signature', () => {
     const [v, body, sig] = token.split('.') as [string, string, string];
     expect(signer.verify(`${v}.${flip(body, 5)}.${sig}`, NOW)).toEqual({

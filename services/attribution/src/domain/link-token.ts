@@ -73,6 +73,9 @@ export const createLinkSigner = (secret: string) => {
       const [version, body, signature] = parts as [string, string, string];
       const given = Buffer.from(signature, 'base64url');
       const expected = mac(`${version}.${body}`);
+      // base64url decoding forgives padding and the low bits of the last character: only the canonical spelling is
+      // accepted, otherwise one signature would give several token ids and defeat single use.
+      if (b64url(given) !== signature) return { ok: false, reason: 'malformed' };
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         return { ok: false, reason: 'bad_signature' };
       }
