@@ -165,4 +165,39 @@ describe('deadlines, with a controllable clock', () => {
       await other.stop();
     }
   });
+
+  it('a round that cannot be closed is postponed and does not hold back the other deadlines', async () => {
+    const attributionId = await start();
+    // An older due row whose attribution cannot be read (a store failure for that stream only).
+    const poisoned = '0195f000-0000-7000-8000-00000000dead';
+    await attributionTables(h.database.db)
+      .insertInto('deadlines')
+      .values({ attribution_id: poisoned, round: 1, due_at: new Date('2026-06-01T11:00:00.000Z') })
+      .execute();
+    const store = h.service.deps.store;
+    const failing = Object.assign(Object.create(store), {
+      readStream: (streamId: string, options?: Parameters<typeof store.readStream>[1]) =>
+        streamId === attributionStream(poisoned)
+          ? Promise.reject(new Error('unreadable stream'))
+          : store.readStream(streamId, options),
+    });
+    const poller = startDeadlinePoller(
+      { ...h.service.deps, store: failing },
+      { intervalMs: 3_600_000, logger },
+    );
+    try {
+      h.clock.set('2026-06-01T14:00:00.000Z');
+      const outcomes = await poller.tick();
+      expect(outcomes.map((o) => o.kind)).toContain('failed');
+      expect(outcomes.map((o) => o.kind)).toContain('rebroadcast');
+      expect((await deadlineOf(poisoned))?.due_at).toEqual(new Date('2026-06-01T14:01:00.000Z'));
+      expect(await deadlineOf(attributionId)).toMatchObject({ round: 2 });
+    } finally {
+      await poller.stop();
+      await attributionTables(h.database.db)
+        .deleteFrom('deadlines')
+        .where('attribution_id', '=', poisoned)
+        .execute();
+    }
+  });
 });
