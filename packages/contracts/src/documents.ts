@@ -33,6 +33,11 @@ export const DocumentsGenerated = defineEvent({
     bookingId: z.uuid(),
     attributionId: z.uuid().optional(),
     professionalId: z.uuid().optional(),
+    /**
+     * Professional sets only: the attribution round the MISSION_PROPOSAL was made for. A professional proposed again
+     * in a later round gets a new document (new links), so the round is part of the set's identity.
+     */
+    round: z.number().int().positive().optional(),
     /** Booking sets only: the number printed on the INVOICE (gap-free per year, e.g. FA-2026-000042). */
     invoiceNumber: z.string().optional(),
     documents: z.array(StoredDocument).min(1),

@@ -149,17 +149,20 @@ describe('documents service (real NATS and Postgres)', () => {
       const events = await generatedFor(proposed.id);
       return events.length === 1 && events;
     });
-    expect(generated!.id).toBe(deterministicId(proposed.id, 'professional', proposed.data.professionalId));
+    expect(generated!.id).toBe(
+      deterministicId(proposed.id, 'professional', proposed.data.professionalId, 'round', 1),
+    );
     expect(generated!.data).toMatchObject({
       audience: 'professional',
       bookingId: proposed.data.booking.bookingId,
       attributionId: proposed.data.attributionId,
       professionalId: proposed.data.professionalId,
+      round: 1,
     });
     const [document] = generated!.data.documents;
     expect(document).toMatchObject({
       kind: 'MISSION_PROPOSAL',
-      key: `attributions/${proposed.data.attributionId}/${proposed.data.professionalId}/mission-proposal.pdf`,
+      key: `attributions/${proposed.data.attributionId}/${proposed.data.professionalId}/round-1/mission-proposal.pdf`,
       filename: 'proposition-mission-EQ-2026-000123.pdf',
     });
     const object = await blobs.get(document!.key);
@@ -169,6 +172,50 @@ describe('documents service (real NATS and Postgres)', () => {
     for (const secret of [customer.lastName, customer.email, customer.phone, pickupStreet]) {
       expect(text).not.toContain(secret);
     }
+  });
+
+  it('the same professional proposed again in round 2 gets a new document; the round-1 one stays as it was', async () => {
+    const professionalId = '0195f3a4-0000-7000-8000-00000000f002';
+    const round1 = professionalProposed({ professionalId, round: 1 });
+    const round2 = professionalProposed({
+      professionalId,
+      round: 2,
+      acceptUrl: `https://pro.express-quote.fr/api/attribution/a/accept?professional=${professionalId}&token=acc_round2`,
+      respondBy: '2026-03-03T16:15:00.000Z',
+    });
+    const publisher = createPublisher(tn.nc, tn.ns);
+    await publisher.publish(round1);
+    const [first] = await waitFor('round-1 DocumentsGenerated', async () => {
+      const events = await generatedFor(round1.id);
+      return events.length === 1 && events;
+    });
+    const firstDocument = first!.data.documents[0]!;
+    const firstObject = await blobs.info(firstDocument.key);
+
+    await publisher.publish(round2);
+    const [second] = await waitFor('round-2 DocumentsGenerated', async () => {
+      const events = await generatedFor(round2.id);
+      return events.length === 1 && events;
+    });
+    const secondDocument = second!.data.documents[0]!;
+    expect(second!.data).toMatchObject({ professionalId, round: 2 });
+    expect(second!.id).not.toBe(first!.id);
+    expect(secondDocument.key).toBe(
+      `attributions/${round2.data.attributionId}/${professionalId}/round-2/mission-proposal.pdf`,
+    );
+    expect(firstDocument.key).toBe(
+      `attributions/${round1.data.attributionId}/${professionalId}/round-1/mission-proposal.pdf`,
+    );
+    // The round-2 PDF carries its own links, so its bytes differ; each object still matches its own event.
+    expect(secondDocument.sha256).not.toBe(firstDocument.sha256);
+    const [firstNow, secondNow] = await Promise.all([
+      blobs.get(firstDocument.key),
+      blobs.get(secondDocument.key),
+    ]);
+    expect(sha256(firstNow!.data)).toBe(firstDocument.sha256);
+    expect(sha256(secondNow!.data)).toBe(secondDocument.sha256);
+    // Not rewritten: a message that referenced the round-1 object still finds exactly what it was told.
+    expect((await blobs.info(firstDocument.key))?.nuid).toBe(firstObject?.nuid);
   });
 
   it('a malformed event is terminated once with a documents.failed reason, never retried', async () => {

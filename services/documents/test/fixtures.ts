@@ -152,7 +152,8 @@ export const professionalProposed = (
   const data = proposalData(overrides);
   return createEvent(ProfessionalProposed, data, {
     cause,
-    id: deterministicId('fixture-proposal', data.attributionId, data.professionalId),
+    // Like attribution's ids: one event per (attribution, professional, round).
+    id: deterministicId('fixture-proposal', data.attributionId, data.professionalId, data.round),
     occurredAt: '2026-03-02T10:16:00.000Z',
   });
 };

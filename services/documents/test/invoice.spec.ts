@@ -141,7 +141,8 @@ describe('document sets', () => {
     expect(bookingDocumentKey(bookingId, 'CUSTOMER_DETAILS')).toBe(
       `bookings/${bookingId}/internal/customer-details.pdf`,
     );
-    expect(missionProposalKey('a1', 'p1')).toBe('attributions/a1/p1/mission-proposal.pdf');
+    expect(missionProposalKey('a1', 'p1', 1)).toBe('attributions/a1/p1/round-1/mission-proposal.pdf');
+    expect(missionProposalKey('a1', 'p1', 2)).toBe('attributions/a1/p1/round-2/mission-proposal.pdf');
   });
 
   it('names files with the references people know', () => {

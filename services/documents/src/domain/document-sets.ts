@@ -33,8 +33,12 @@ export const bookingDocumentKey = (bookingId: string, kind: BookingDocumentKind)
   }
 };
 
-export const missionProposalKey = (attributionId: string, professionalId: string): string =>
-  `attributions/${attributionId}/${professionalId}/mission-proposal.pdf`;
+/**
+ * A professional who did not answer round 1 is proposed again in round 2 with new links: the round is in the key so
+ * that round 2 never overwrites the round-1 object that a message may already reference by its sha256.
+ */
+export const missionProposalKey = (attributionId: string, professionalId: string, round: number): string =>
+  `attributions/${attributionId}/${professionalId}/round-${round}/mission-proposal.pdf`;
 
 /** The file name people see in their mail client (French, with the reference they know). */
 export const documentFilename = (

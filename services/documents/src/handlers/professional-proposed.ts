@@ -24,8 +24,15 @@ export const proposalInconsistencies = (proposal: DataOf<typeof ProfessionalProp
     .filter((field) => !isWebLink(proposal[field]))
     .map((field) => `${field} must be an http(s) link`);
 
-export const missionProposalEventId = (sourceEventId: string, professionalId: string): string =>
-  deterministicId(sourceEventId, 'professional', professionalId);
+/**
+ * The source event id already differs per round (attribution derives it from the round); the round is named too so
+ * the id says everything that makes the set distinct, as its key does.
+ */
+export const missionProposalEventId = (
+  sourceEventId: string,
+  professionalId: string,
+  round: number,
+): string => deterministicId(sourceEventId, 'professional', professionalId, 'round', round);
 
 /** ProfessionalProposed → the restricted MISSION_PROPOSAL of that professional, stored, then DocumentsGenerated. */
 export const handleProfessionalProposed = async (
@@ -36,7 +43,7 @@ export const handleProfessionalProposed = async (
   const proposal = await parseSourceEvent(deps, event, ProfessionalProposed, proposalInconsistencies);
   const [document] = await renderAndStore(deps, [
     {
-      key: missionProposalKey(proposal.attributionId, proposal.professionalId),
+      key: missionProposalKey(proposal.attributionId, proposal.professionalId, proposal.round),
       filename: documentFilename('MISSION_PROPOSAL', { reference: proposal.booking.reference }),
       job: { kind: 'MISSION_PROPOSAL', proposal, createdAt: event.occurredAt },
     },
@@ -48,11 +55,12 @@ export const handleProfessionalProposed = async (
       bookingId: proposal.booking.bookingId,
       attributionId: proposal.attributionId,
       professionalId: proposal.professionalId,
+      round: proposal.round,
       documents: [document!],
     },
     {
       cause: event,
-      id: missionProposalEventId(event.id, proposal.professionalId),
+      id: missionProposalEventId(event.id, proposal.professionalId, proposal.round),
       occurredAt: deps.now(),
     },
   );
@@ -62,6 +70,7 @@ export const handleProfessionalProposed = async (
       bookingId: proposal.booking.bookingId,
       attributionId: proposal.attributionId,
       professionalId: proposal.professionalId,
+      round: proposal.round,
       bytes: document!.bytes,
       duplicate: ack.duplicate,
     },
