@@ -173,7 +173,21 @@ export const startDocumentsService = async ({
       // pool, NATS and Postgres: the reverse of the start order.
       stop: () => {
         stopped ??= (async () => {
-          for (const close of [...closers].reverse()) await close();
+          // Every step runs even when one fails (a failed drain must not leave the render pool or Postgres open);
+          // the first error is rethrown so the process reports a failed stop.
+          let failure: unknown;
+          for (const close of [...closers].reverse()) {
+            try {
+              await close();
+            } catch (error) {
+              failure ??= error;
+              logger.error(
+                { err: (error as Error).message },
+                'a shutdown step failed; continuing with the others',
+              );
+            }
+          }
+          if (failure) throw failure;
         })();
         return stopped;
       },

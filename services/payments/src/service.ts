@@ -48,8 +48,19 @@ export const startPaymentsService = async ({
 
   // What is opened, closed in reverse order by stop() or when start-up fails half-way (port taken…).
   const closers: Array<() => Promise<unknown>> = [];
+  // Every step runs even when one fails (a failed NATS drain must not leave the Postgres pools open); the first
+  // error is rethrown so the process reports a failed stop.
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close();
+    let failure: unknown;
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        failure ??= error;
+        logger.error({ err: (error as Error).message }, 'a shutdown step failed; continuing with the others');
+      }
+    }
+    if (failure) throw failure;
   };
 
   try {
