@@ -245,7 +245,7 @@ describe('planner: professionals and staff alerts', () => {
     const { bookingId } = event.data.booking;
     await h.publish(event);
     const mission = pdf(
-      `attributions/${event.data.attributionId}/${event.data.professionalId}/mission-proposal.pdf`,
+      `attributions/${event.data.attributionId}/${event.data.professionalId}/round-1/mission-proposal.pdf`,
       'MISSION_PROPOSAL',
     );
     // Another professional's proposal for the same attribution must not be attached to this one.
@@ -256,7 +256,8 @@ describe('planner: professionals and staff alerts', () => {
           bookingId,
           attributionId: event.data.attributionId,
           professionalId: crypto.randomUUID(),
-          documents: [pdf('attributions/x/y/mission-proposal.pdf', 'MISSION_PROPOSAL')],
+          round: 1,
+          documents: [pdf('attributions/x/y/round-1/mission-proposal.pdf', 'MISSION_PROPOSAL')],
         },
         event,
       ),
@@ -272,6 +273,7 @@ describe('planner: professionals and staff alerts', () => {
           bookingId,
           attributionId: event.data.attributionId,
           professionalId: event.data.professionalId,
+          round: event.data.round,
           documents: [mission],
         },
         event,

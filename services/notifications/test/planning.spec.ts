@@ -229,7 +229,7 @@ describe('planProfessionalProposed', () => {
     expect(p?.awaitsDocuments).toEqual({
       bookingId: event.data.booking.bookingId,
       audience: 'professional',
-      attributionId: event.data.attributionId,
+      attributionId: `${event.data.attributionId}/round-1`,
       professionalId: event.data.professionalId,
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planBookingConfirmed } from '../src/domain/plan-booking-confirmed.ts';
-import { planProfessionalProposed } from '../src/domain/plan-professional-proposed.ts';
+import { attributionRoundKey, planProfessionalProposed } from '../src/domain/plan-professional-proposed.ts';
 import type { PlannedNotification } from '../src/domain/planned-notification.ts';
 import { type DocumentSet, decideRelease, toNotificationRequested } from '../src/domain/release.ts';
 import {
@@ -117,22 +117,28 @@ describe('decideRelease: given planned message and stored documents, when now, t
     expect(without.kind === 'send' && without.data.viewBookingUrl).toBe('https://express-quote.test/support');
   });
 
-  it('matches professional documents by attribution and professional, not by booking alone', () => {
+  it('matches professional documents by attribution, round and professional, not by booking alone', () => {
     const proposal = professionalProposed({ bookingId });
     const [p] = planProfessionalProposed(proposal, ctx) as [PlannedNotification];
-    const missionFor = (attributionId: string, professionalId: string): DocumentSet => ({
+    const missionFor = (attributionId: string, professionalId: string, round: number): DocumentSet => ({
       bookingId,
       audience: 'professional',
-      attributionId,
+      attributionId: attributionRoundKey(attributionId, round),
       professionalId,
       documents: [
-        pdf(`attributions/${attributionId}/${professionalId}/mission-proposal.pdf`, 'MISSION_PROPOSAL'),
+        pdf(
+          `attributions/${attributionId}/${professionalId}/round-${round}/mission-proposal.pdf`,
+          'MISSION_PROPOSAL',
+        ),
       ],
     });
-    const other = missionFor(proposal.data.attributionId, crypto.randomUUID());
+    const other = missionFor(proposal.data.attributionId, crypto.randomUUID(), 1);
     expect(decideRelease(p, [other], before, sign)).toEqual({ kind: 'wait' });
-    const mine = missionFor(proposal.data.attributionId, proposal.data.professionalId);
-    const decision = decideRelease(p, [other, mine], before, sign);
+    // The same professional's proposal of another round is not this message's document either.
+    const otherRound = missionFor(proposal.data.attributionId, proposal.data.professionalId, 2);
+    expect(decideRelease(p, [other, otherRound], before, sign)).toEqual({ kind: 'wait' });
+    const mine = missionFor(proposal.data.attributionId, proposal.data.professionalId, 1);
+    const decision = decideRelease(p, [other, otherRound, mine], before, sign);
     expect(decision.kind === 'send' && decision.attachments).toEqual(mine.documents);
   });
 

@@ -9,6 +9,15 @@ import { notificationIdFor, type PlannedNotification, TEMPLATES } from './planne
 import { type PlanningContext, releaseAtFor } from './planning-context.ts';
 
 /**
+ * The attribution part of a professional document set's key. A professional who did not answer round 1 is proposed
+ * again in round 2, with new links and a new MISSION_PROPOSAL: each round's message must wait for its own round's
+ * set, never take the earlier one. The round rides in the attribution key (`<attributionId>/round-<n>`) so that the
+ * key keeps its shape, in memory and in the tables' primary keys.
+ */
+export const attributionRoundKey = (attributionId: string, round: number): string =>
+  `${attributionId}/round-${round}`;
+
+/**
  * Seed step 4.2.b: the mission proposal to one professional. Only the restricted view travels (initials, city,
  * window, type, estimated amount: DESIGN.md security), with the MISSION_PROPOSAL attached once documents made it.
  */
@@ -50,7 +59,7 @@ export const planProfessionalProposed = (
       awaitsDocuments: {
         bookingId: view.bookingId,
         audience: 'professional',
-        attributionId: p.attributionId,
+        attributionId: attributionRoundKey(p.attributionId, p.round),
         professionalId: p.professionalId,
       },
       documentLinks: [],

@@ -1,11 +1,21 @@
 import type { DataOf, DocumentsGenerated, StoredDocument } from '@express-quote/contracts';
 import type { NotificationsDb } from '../database.ts';
+import { attributionRoundKey } from '../domain/plan-professional-proposed.ts';
 import type { DocumentSet } from '../domain/release.ts';
 import { idOf, keyOf } from './outbox-rows.ts';
 
 /**
- * Records the documents of one DocumentsGenerated. A later set for the same key (regenerated documents) replaces
- * the earlier one for messages not yet released; a redelivery writes the same values again.
+ * A professional's set is one round's (the key the proposal's message waits for); a set without a round was
+ * published before rounds were named and keeps the bare attribution id.
+ */
+const attributionKeyOf = (data: DataOf<typeof DocumentsGenerated>): string =>
+  data.attributionId && data.round !== undefined
+    ? attributionRoundKey(data.attributionId, data.round)
+    : keyOf(data.attributionId);
+
+/**
+ * Records the documents of one DocumentsGenerated. A later set for the same key (regenerated documents of the same
+ * round) replaces the earlier one for messages not yet released; a redelivery writes the same values again.
  */
 export const storeDocumentSet = async (
   db: NotificationsDb,
@@ -18,7 +28,7 @@ export const storeDocumentSet = async (
     .values({
       booking_id: data.bookingId,
       audience: data.audience,
-      attribution_key: keyOf(data.attributionId),
+      attribution_key: attributionKeyOf(data),
       professional_key: keyOf(data.professionalId),
       documents: JSON.stringify(data.documents),
       source_event_id: sourceEventId,
