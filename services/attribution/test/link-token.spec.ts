@@ -39,7 +39,9 @@ describe('link tokens', () => {
     const last = sig.at(-1)!;
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const base = alphabet.indexOf(last) & ~3;
-    const variants = [0, 1, 2, 3].map((i) => `${sig.slice(0, -1)}${alphabet[base + i]}`).filter((s) => s !== sig);
+    const variants = [0, 1, 2, 3]
+      .map((i) => `${sig.slice(0, -1)}${alphabet[base + i]}`)
+      .filter((s) => s !== sig);
     expect(variants).toHaveLength(3);
     for (const variant of [...variants, `${sig}=`]) {
       expect(Buffer.from(variant, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
