@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Namespace } from '@express-quote/contracts';
+import { JetStreamApiError } from '@nats-io/jetstream';
 import { type ObjectInfo, type ObjectStore, Objm, StorageType } from '@nats-io/obj';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 
@@ -54,13 +55,22 @@ export const openObjectStore = async (
   options: ObjectStoreOptions = {},
 ): Promise<BlobStore> => {
   const name = ns.bucket(bucket);
-  const store = await new Objm(nc).create(name, {
-    storage: StorageType.File,
-    replicas: options.replicas ?? 1,
-    ...(options.ttlMs ? { ttl: nanos(options.ttlMs) } : {}),
-    ...(options.maxBytes !== undefined ? { max_bytes: options.maxBytes } : {}),
-    ...(options.description ? { description: options.description } : {}),
-  });
+  const objm = new Objm(nc);
+  let store: ObjectStore;
+  try {
+    store = await objm.create(name, {
+      storage: StorageType.File,
+      replicas: options.replicas ?? 1,
+      ...(options.ttlMs ? { ttl: nanos(options.ttlMs) } : {}),
+      ...(options.maxBytes !== undefined ? { max_bytes: options.maxBytes } : {}),
+      ...(options.description ? { description: options.description } : {}),
+    });
+  } catch (error) {
+    // Another service created the bucket first with its own limits (documents writes it, the delivery services
+    // only read it, and they start in any order): use the bucket as it is rather than fail the start-up.
+    if (!(error instanceof JetStreamApiError && /already in use/i.test(error.message))) throw error;
+    store = await objm.open(name);
+  }
   return {
     bucket: name,
     store,

@@ -24,6 +24,17 @@ describe('openObjectStore', () => {
     expect((await reopened.get('shared.pdf'))?.data.toString()).toBe('%PDF-1.7 shared');
   });
 
+  it('opens a bucket another service created with other limits, even when both start at once', async () => {
+    const [writer, reader] = await Promise.all([
+      openObjectStore(t.nc, t.ns, 'shared-limits', { maxBytes: 64 * 1024 * 1024, description: 'writer' }),
+      openObjectStore(t.nc, t.ns, 'shared-limits'),
+    ]);
+    const later = await openObjectStore(t.nc, t.ns, 'shared-limits', { maxBytes: 1024 * 1024 });
+    await writer.put('a.pdf', Buffer.from('%PDF-1.7 a'));
+    expect((await reader.get('a.pdf'))?.data.toString()).toBe('%PDF-1.7 a');
+    expect((await later.get('a.pdf'))?.sha256).toBe(sha(Buffer.from('%PDF-1.7 a')));
+  });
+
   it('stores and returns bytes with their hex sha256, across chunks', async () => {
     // Larger than the 128 KiB chunk size: stored as several messages.
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(300_000)]);
