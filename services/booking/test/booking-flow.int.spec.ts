@@ -1,8 +1,8 @@
 import { createEvent, type Envelope, PaymentFailed } from '@express-quote/contracts';
+import type { BookingView } from '@express-quote/read-models';
 import { waitFor } from '@express-quote/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BookingView } from '../src/projections/booking-view.ts';
 import { bookingIdOf } from '../src/streams.ts';
 import {
   NOW,

@@ -1,15 +1,10 @@
+import type { Envelope } from '@express-quote/contracts';
 import {
-  type Address,
-  BookingCancelled,
-  BookingConfirmed,
-  BookingDrafted,
-  BookingPaymentCompleted,
-  BookingRefunded,
-  BookingTransactionRecorded,
-  type DataOf,
-  type Envelope,
-  PaymentAmountMismatch,
-} from '@express-quote/contracts';
+  applyToView,
+  BOOKING_VIEW_EVENTS,
+  type BookingView,
+  type BookingViewEvent,
+} from '@express-quote/read-models';
 import { type Kysely, sql } from 'kysely';
 import type { ProjectionDefinition, TableRef } from './projection.ts';
 
@@ -17,90 +12,10 @@ import type { ProjectionDefinition, TableRef } from './projection.ts';
 type AnyDb = Kysely<any>;
 
 /*
- * The booking service's read model (services/booking/src/projections/booking-view.ts and bookings-projection.ts),
- * mirrored because a tool may not import a service; test/projections.int.spec.ts compares a rebuild with the
- * table the running service wrote, row for row.
+ * The booking service's read model: the fold is shared (@express-quote/read-models), the batching and SQL mirror
+ * services/booking/src/projections/bookings-projection.ts because a tool may not import a service;
+ * test/projections.int.spec.ts compares a rebuild with the table the running service wrote, row for row.
  */
-
-const BOOKING_EVENTS = [
-  BookingDrafted,
-  BookingTransactionRecorded,
-  BookingPaymentCompleted,
-  PaymentAmountMismatch,
-  BookingConfirmed,
-  BookingRefunded,
-  BookingCancelled,
-] as const;
-
-type BookingEvent =
-  | { type: 'booking.drafted'; data: DataOf<typeof BookingDrafted> }
-  | { type: 'booking.transaction_recorded'; data: DataOf<typeof BookingTransactionRecorded> }
-  | { type: 'booking.payment_completed'; data: DataOf<typeof BookingPaymentCompleted> }
-  | { type: 'booking.payment_amount_mismatch'; data: DataOf<typeof PaymentAmountMismatch> }
-  | { type: 'booking.confirmed'; data: DataOf<typeof BookingConfirmed> }
-  | { type: 'booking.refunded'; data: DataOf<typeof BookingRefunded> }
-  | { type: 'booking.cancelled'; data: DataOf<typeof BookingCancelled> };
-
-const place = (address: Address) => ({ postcode: address.postcode, city: address.city });
-
-// biome-ignore lint/suspicious/noExplicitAny: the view is stored as JSON
-type View = Record<string, any>;
-
-export const applyToView = (view: View | null, event: BookingEvent): View | null => {
-  if (event.type === 'booking.drafted') {
-    const d = event.data;
-    return {
-      bookingId: d.bookingId,
-      reference: d.reference,
-      status: 'DRAFT',
-      quoteId: d.quoteId,
-      serviceType: d.request.serviceType,
-      schedule: d.request.schedule,
-      addresses: {
-        pickup: place(d.request.addresses.pickup),
-        delivery: d.request.addresses.delivery ? place(d.request.addresses.delivery) : null,
-      },
-      customer: {
-        customerId: d.customer.customerId,
-        displayName: `${d.customer.firstName} ${d.customer.lastName.charAt(0)}.`,
-      },
-      price: d.price,
-      insurance: d.insurance,
-      amountPaidCents: null,
-      amountMismatch: null,
-      refundedCents: 0,
-      urgent: null,
-      draftedAt: d.draftedAt,
-      confirmedAt: null,
-      cancelledAt: null,
-    };
-  }
-  if (!view) return null;
-  switch (event.type) {
-    case 'booking.transaction_recorded':
-      return { ...view, amountPaidCents: event.data.amountCents };
-    case 'booking.payment_completed':
-      return { ...view, status: 'PAYMENT_COMPLETED', amountPaidCents: event.data.amountPaidCents };
-    case 'booking.payment_amount_mismatch':
-      return {
-        ...view,
-        amountMismatch: {
-          amountPaidCents: event.data.amountPaidCents,
-          expectedCents: event.data.expectedCents,
-        },
-      };
-    case 'booking.confirmed':
-      return { ...view, urgent: event.data.urgent, confirmedAt: event.data.confirmedAt };
-    case 'booking.refunded':
-      return { ...view, refundedCents: event.data.totalRefundedCents };
-    case 'booking.cancelled':
-      return { ...view, status: 'CANCELLED', cancelledAt: event.data.cancelledAt };
-    default: {
-      const unknown: never = event;
-      return unknown;
-    }
-  }
-};
 
 const PREFIX = 'booking-';
 
@@ -115,7 +30,7 @@ export const applyBookingsView = async (
   );
   if (relevant.length === 0) return 0;
   const ids = [...new Set(relevant.map((e) => e.streamId!.slice(PREFIX.length)))].sort();
-  const { rows: existing } = await sql<{ booking_id: string; last_version: number; view: View }>`
+  const { rows: existing } = await sql<{ booking_id: string; last_version: number; view: BookingView }>`
     select booking_id, last_version, view from ${sql.id(target.schema, target.table)}
     where booking_id = any(${ids}::uuid[]) for update`.execute(trx);
   const rows = new Map(
@@ -126,7 +41,7 @@ export const applyBookingsView = async (
     const row = rows.get(id);
     // A replay overlapping what the row already has (or the live projection): never apply twice.
     if (row && e.streamVersion! <= row.version) continue;
-    const view = applyToView(row?.view ?? null, e as unknown as BookingEvent);
+    const view = applyToView(row?.view ?? null, e as unknown as BookingViewEvent);
     if (!view) continue;
     rows.set(id, { view, version: e.streamVersion!, changed: true });
   }
@@ -159,7 +74,7 @@ export const bookingsViewProjection: ProjectionDefinition = {
   live: { schema: 'booking', table: 'bookings_view' },
   key: 'booking_id',
   sources: { kind: 'store', schema: 'booking', stream: 'bookings' },
-  events: BOOKING_EVENTS,
+  events: BOOKING_VIEW_EVENTS,
   apply: applyBookingsView,
   sideEffectFree: true,
 };

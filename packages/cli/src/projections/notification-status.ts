@@ -7,14 +7,14 @@ import {
   NotificationSent,
   NotificationUndelivered,
 } from '@express-quote/contracts';
-import { type Kysely, sql } from 'kysely';
 import {
   deriveStatus,
   emptyFacts,
   mergeFact,
   type NotificationFacts,
   type StatusEvent,
-} from './notification-facts.ts';
+} from '@express-quote/read-models';
+import { type Kysely, sql } from 'kysely';
 import type { ProjectionDefinition, TableRef } from './projection.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a transaction over the notifications schema

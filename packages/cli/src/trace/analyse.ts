@@ -5,7 +5,7 @@ import {
   mergeFact,
   type NotificationFacts,
   type StatusEvent,
-} from '../projections/notification-facts.ts';
+} from '@express-quote/read-models';
 import type { StatusRow } from './collect.ts';
 import type { Finding, Hop, OutboxRow, TraceNotification } from './model.ts';
 

@@ -1,5 +1,5 @@
 import type { DeadLetter } from '@express-quote/messaging';
-import type { NotificationStatusView } from '../projections/notification-facts.ts';
+import type { NotificationStatusView } from '@express-quote/read-models';
 
 export type TraceQueryKind = 'stripe-event' | 'reference' | 'uuid' | 'correlation';
 

@@ -1,9 +1,9 @@
 import { BookingReference } from '@express-quote/contracts';
+import type { BookingView } from '@express-quote/read-models';
 import { type HttpApp, HttpError } from '@express-quote/service-kit';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { bookingTables } from '../database.ts';
-import type { BookingView } from '../projections/booking-view.ts';
 
 const ByIdParams = z.object({ id: z.uuid() });
 const ByReferenceQuery = z.object({ reference: BookingReference }).strict();

@@ -7,12 +7,12 @@ import {
   saveCheckpoint,
   startSubscription,
 } from '@express-quote/eventstore';
+import { applyToView, type BookingView } from '@express-quote/read-models';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { BOOKING_SCHEMA, bookingTables } from '../database.ts';
 import type { BookingEvent } from '../domain/booking.ts';
-import { applyToView, type BookingView } from './booking-view.ts';
 
 /** Checkpoint name of the read model in the event store. */
 export const BOOKINGS_VIEW = 'bookings-view';

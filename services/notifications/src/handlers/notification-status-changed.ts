@@ -1,6 +1,6 @@
 import type { HandlerContext } from '@express-quote/messaging';
+import type { StatusEvent } from '@express-quote/read-models';
 import type { NotificationsDb } from '../database.ts';
-import type { StatusEvent } from '../domain/notification-status.ts';
 import { applyStatusEvent } from '../projections/notification-status-projection.ts';
 
 export type StatusChangedEvent = Exclude<StatusEvent, { type: 'notification.requested' }>;

@@ -1,10 +1,6 @@
+import { deriveStatus, type NotificationFacts, type NotificationStatus } from '@express-quote/read-models';
 import type { Selectable } from 'kysely';
 import type { NotificationOutboxTable, NotificationStatusTable, NotificationsDb } from '../database.ts';
-import {
-  deriveStatus,
-  type NotificationFacts,
-  type NotificationStatus,
-} from '../domain/notification-status.ts';
 
 /** What support sees for one notification: the planner's side (waiting for documents) and the delivery side. */
 export interface NotificationView {

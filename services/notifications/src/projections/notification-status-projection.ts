@@ -1,11 +1,11 @@
-import type { NotificationsDb } from '../database.ts';
 import {
   deriveStatus,
   emptyFacts,
   mergeFact,
   type NotificationFacts,
   type StatusEvent,
-} from '../domain/notification-status.ts';
+} from '@express-quote/read-models';
+import type { NotificationsDb } from '../database.ts';
 
 /**
  * Folds one command or status event into the `notification_status` row of its notification. The row is locked

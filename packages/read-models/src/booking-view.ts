@@ -1,5 +1,40 @@
-import type { Address, BookingStatus, Price, ServiceSchedule, ServiceType } from '@express-quote/contracts';
-import type { BookingEvent } from '../domain/booking.ts';
+import {
+  type Address,
+  BookingCancelled,
+  BookingConfirmed,
+  BookingDrafted,
+  BookingPaymentCompleted,
+  BookingRefunded,
+  type BookingStatus,
+  BookingTransactionRecorded,
+  type DataOf,
+  type EventDefinition,
+  PaymentAmountMismatch,
+  type Price,
+  type ServiceSchedule,
+  type ServiceType,
+} from '@express-quote/contracts';
+
+/*
+ * The bookings read model of the booking service (its `bookings_view` table), shared with the CLI's rebuild
+ * (`eq projections rebuild bookings-view`), which may not import a service: one fold, so the two cannot drift.
+ */
+
+/** The booking events the view folds; any other event leaves it as it is. */
+export const BOOKING_VIEW_EVENTS = [
+  BookingDrafted,
+  BookingTransactionRecorded,
+  BookingPaymentCompleted,
+  PaymentAmountMismatch,
+  BookingConfirmed,
+  BookingRefunded,
+  BookingCancelled,
+] as const;
+
+type TypeAndData<D> = D extends EventDefinition ? { type: D['type']; data: DataOf<D> } : never;
+
+/** One of those events, type and data only (the booking service's own event union has this shape). */
+export type BookingViewEvent = TypeAndData<(typeof BOOKING_VIEW_EVENTS)[number]>;
 
 /**
  * What GET /api/bookings returns. The API has no authentication yet and references are sequential, so the view
@@ -33,7 +68,7 @@ export interface PlaceView {
 const place = (address: Address): PlaceView => ({ postcode: address.postcode, city: address.city });
 
 /** Applies one booking event; null stays null until the booking is drafted. Pure: also used to rebuild. */
-export const applyToView = (view: BookingView | null, event: BookingEvent): BookingView | null => {
+export const applyToView = (view: BookingView | null, event: BookingViewEvent): BookingView | null => {
   if (event.type === 'booking.drafted') {
     const d = event.data;
     return {

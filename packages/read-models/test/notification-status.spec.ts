@@ -14,7 +14,7 @@ import {
   mergeFact,
   type NotificationStatus,
   type StatusEvent,
-} from '../src/domain/notification-status.ts';
+} from '../src/notification-status.ts';
 
 const notificationId = crypto.randomUUID();
 const bookingId = crypto.randomUUID();

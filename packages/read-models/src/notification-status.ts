@@ -10,10 +10,8 @@ import type {
 } from '@express-quote/contracts';
 
 /*
- * The fold of the notifications service's status projection (services/notifications/src/domain/
- * notification-status.ts), mirrored here because a tool may not import a service. The rebuild must write exactly
- * what the service writes: `test/projections.int.spec.ts` runs the service as a process and compares its table
- * with a rebuild, row for row, so a change on one side that is not made on the other fails there.
+ * The fold of the notifications service's `notification_status` projection, shared with the CLI (replay, rebuild,
+ * trace), which may not import a service: one fold, so a rebuild writes exactly what the service writes.
  */
 
 export const NOTIFICATION_STATUSES = [
@@ -34,6 +32,12 @@ export type StatusEvent =
   | EventOf<typeof NotificationDelivered>
   | EventOf<typeof NotificationUndelivered>;
 
+/**
+ * What we know about one notification: the latest fact of each kind. Commands and status events come from two
+ * streams through two consumers, so they arrive in any order and sometimes twice. Merging keeps, per kind, the
+ * fact with the latest `at` (ties broken by event id): the merge is commutative and idempotent, so every arrival
+ * order and every redelivery gives the same facts, hence the same derived status.
+ */
 export interface NotificationFacts {
   notificationId: string;
   request: (DataOf<typeof NotificationRequested> & { at: string; correlationId: string }) | null;
@@ -42,6 +46,7 @@ export interface NotificationFacts {
   failed: (DataOf<typeof NotificationFailed> & { eventId: string }) | null;
   delivered: (DataOf<typeof NotificationDelivered> & { eventId: string }) | null;
   undelivered: (DataOf<typeof NotificationUndelivered> & { eventId: string }) | null;
+  /** Highest attempt number seen on any status event. */
   maxAttempt: number;
 }
 
@@ -62,11 +67,16 @@ const later = <F extends { at: string; eventId: string }>(current: F | null, nex
   return next.eventId > current.eventId ? next : current;
 };
 
-/** Latest fact of each kind (ties by event id): commutative and idempotent, so any order gives the same facts. */
+export const notificationIdOf = (event: StatusEvent): string => event.data.notificationId;
+
 export const mergeFact = (facts: NotificationFacts, event: StatusEvent): NotificationFacts => {
+  if (event.data.notificationId !== facts.notificationId) {
+    throw new Error(`event for ${event.data.notificationId} merged into ${facts.notificationId}`);
+  }
   switch (event.type) {
     case 'notification.requested': {
       const next = { ...event.data, at: event.occurredAt, correlationId: event.correlationId };
+      // The same id always carries the same command; keep the first one we stored (ties: earliest wins).
       const request = !facts.request || next.at < facts.request.at ? next : facts.request;
       return { ...facts, request };
     }
@@ -99,6 +109,7 @@ export const mergeFact = (facts: NotificationFacts, event: StatusEvent): Notific
   }
 };
 
+/** The read model row derived from the facts. */
 export interface NotificationStatusView {
   notificationId: string;
   status: NotificationStatus;
@@ -110,6 +121,7 @@ export interface NotificationStatusView {
   provider: string | null;
   providerMessageId: string | null;
   lastError: string | null;
+  /** FAILED only: false = permanent (bad address, bad data), true = attempts exhausted on transient errors. */
   retriable: boolean | null;
   requestedAt: string | null;
   sendingAt: string | null;
@@ -120,7 +132,11 @@ export interface NotificationStatusView {
   updatedAt: string;
 }
 
-/** PENDING → SENDING → SENT | FAILED, then DELIVERED | UNDELIVERED; never backwards; SENT beats FAILED. */
+/**
+ * PENDING → SENDING → SENT | FAILED, then DELIVERED | UNDELIVERED. Never backwards: a late SENDING after SENT
+ * changes nothing, and SENT beats FAILED (a redriven message that went out is sent). Between DELIVERED and
+ * UNDELIVERED the provider's latest word wins.
+ */
 export const deriveStatus = (facts: NotificationFacts): NotificationStatusView => {
   const { request, sending, sent, failed, delivered, undelivered } = facts;
   let status: NotificationStatus = 'PENDING';
@@ -139,31 +155,41 @@ export const deriveStatus = (facts: NotificationFacts): NotificationStatusView =
           ? 'UNDELIVERED'
           : null;
   if (receipt) status = receipt;
+
   const receiptFact = receipt === 'DELIVERED' ? delivered : receipt === 'UNDELIVERED' ? undelivered : null;
+  const provider = receiptFact?.provider ?? sent?.provider ?? failed?.provider ?? null;
+  const providerMessageId = receiptFact?.providerMessageId ?? sent?.providerMessageId ?? null;
   const errors = [failed && { at: failed.at, reason: failed.reason }, undelivered && undelivered]
     .filter((e): e is { at: string; reason: string } => Boolean(e))
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const times = [request?.at, sending?.at, sent?.at, failed?.at, delivered?.at, undelivered?.at].filter(
     (t): t is string => Boolean(t),
   );
-  const first = <K extends 'bookingId' | 'channel'>(key: K) =>
-    request?.[key] ??
-    sending?.[key] ??
-    sent?.[key] ??
-    failed?.[key] ??
-    delivered?.[key] ??
-    undelivered?.[key] ??
-    null;
+
   return {
     notificationId: facts.notificationId,
     status,
-    bookingId: first('bookingId'),
-    channel: first('channel'),
+    bookingId:
+      request?.bookingId ??
+      sending?.bookingId ??
+      sent?.bookingId ??
+      failed?.bookingId ??
+      delivered?.bookingId ??
+      undelivered?.bookingId ??
+      null,
+    channel:
+      request?.channel ??
+      sending?.channel ??
+      sent?.channel ??
+      failed?.channel ??
+      delivered?.channel ??
+      undelivered?.channel ??
+      null,
     template: request?.template ?? null,
     recipientKind: request?.recipient.kind ?? null,
     attempts: facts.maxAttempt,
-    provider: receiptFact?.provider ?? sent?.provider ?? failed?.provider ?? null,
-    providerMessageId: receiptFact?.providerMessageId ?? sent?.providerMessageId ?? null,
+    provider,
+    providerMessageId,
     lastError: errors.at(-1)?.reason ?? null,
     retriable: status === 'FAILED' ? (failed?.retriable ?? null) : null,
     requestedAt: request?.at ?? null,
