@@ -113,18 +113,28 @@ describe('a paid checkout', () => {
     // One correlation id from the Stripe event to the last status event.
     expect(new Set(system.observed.map((e) => e.correlationId))).toEqual(new Set([paid.stripeEventId]));
 
-    // What support asks first: the statuses of this booking's notifications.
-    const res = await fetch(
-      `${system.url('notifications')}/api/notifications?bookingId=${confirmed.data.bookingId}`,
+    // What support asks first: the statuses of this booking's notifications. The status projection consumes the
+    // same status events on its own consumer, a moment after the watcher saw them: poll until it has caught up.
+    type Listed = { notifications: Array<{ notificationId: string; status: string }> };
+    const statusOf = (body: Listed, id: string) =>
+      body.notifications.find((n) => n.notificationId === id)?.status;
+    const body = await waitFor(
+      'the status API to show every e-mail SENT and the SMS DELIVERED',
+      async () => {
+        const res = await fetch(
+          `${system.url('notifications')}/api/notifications?bookingId=${confirmed.data.bookingId}`,
+        );
+        expect(res.status).toBe(200);
+        const listed = (await res.json()) as Listed;
+        const settled =
+          emailIds.every((id) => statusOf(listed, id) === 'SENT') &&
+          statusOf(listed, smsRequested.data.notificationId) === 'DELIVERED';
+        return settled && listed;
+      },
+      { timeoutMs: 30_000 },
     );
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { notifications: Array<{ notificationId: string; status: string }> };
-    for (const id of emailIds) {
-      expect(body.notifications.find((n) => n.notificationId === id)?.status, id).toBe('SENT');
-    }
-    expect(
-      body.notifications.find((n) => n.notificationId === smsRequested.data.notificationId)?.status,
-    ).toBe('DELIVERED');
+    for (const id of emailIds) expect(statusOf(body, id), id).toBe('SENT');
+    expect(statusOf(body, smsRequested.data.notificationId)).toBe('DELIVERED');
   });
 
   it('delivered again by Stripe, changes nothing: nothing published, no second booking, no second e-mail', async () => {
