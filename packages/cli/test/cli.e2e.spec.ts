@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 let nats: TestNats;
+// Children still running when the file ends (a test that timed out) are killed: nothing is left behind.
+const children = new Set<ReturnType<typeof spawn>>();
 
 const run = (
   command: string,
@@ -19,6 +21,8 @@ const run = (
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -35,6 +39,7 @@ beforeAll(async () => {
   await ensureContextStream(nats.jsm, nats.ns, 'notifications');
 });
 afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
   await nats?.cleanup();
 });
 
