@@ -1,38 +1,6 @@
-import {
-  BookingCancelled,
-  BookingConfirmed,
-  type Context,
-  type EventDefinition,
-  type EventOf,
-  namespaced,
-} from '@express-quote/contracts';
-import {
-  createEventStore,
-  migrateEventStore,
-  registerRelayLagMetric,
-  startRelay,
-  toEnvelope,
-} from '@express-quote/eventstore';
-import {
-  connectNats,
-  createPublisher,
-  ensureContextStream,
-  ensureDlqStream,
-  type HandlerContext,
-  type RunningConsumer,
-  runConsumer,
-} from '@express-quote/messaging';
-import {
-  createHttpApp,
-  type HttpApp,
-  natsReadiness,
-  pgReadiness,
-  registerConsumerLagMetrics,
-  registerDlqSizeMetric,
-} from '@express-quote/service-kit';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { BookingCancelled, BookingConfirmed } from '@express-quote/contracts';
+import { startEventSourcedRuntime } from '@express-quote/eventsourced-kit';
+import { createHttpApp, type HttpApp, natsReadiness, pgReadiness } from '@express-quote/service-kit';
 import type { Logger } from 'pino';
 import { Counter, Registry } from 'prom-client';
 import type { AttributionConfig } from './config.ts';
@@ -54,9 +22,6 @@ import { migrateAttribution } from './migrations.ts';
 import { applyProfessionalsFixture, readProfessionalsFixture } from './professionals/fixture.ts';
 
 export const SERVICE_NAME = 'attribution';
-
-/** Streams this service consumes from (BOOKINGS) or publishes into through its relay (ATTRIBUTION). */
-const CONTEXTS: readonly Context[] = ['bookings', 'attribution'];
 
 export interface StartAttributionServiceOptions {
   config: AttributionConfig;
@@ -89,61 +54,32 @@ export const startAttributionService = async (
   const { config, logger } = options;
   const registry = options.registry ?? new Registry();
   const clock = options.clock ?? (() => new Date());
-  const ns = namespaced(config.NATS_NAMESPACE);
-  const cleanups: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        logger.error({ err: error }, 'error while stopping');
-      }
-    }
-    cleanups.length = 0;
-  };
+  const runtime = await startEventSourcedRuntime({
+    name: SERVICE_NAME,
+    logger,
+    registry,
+    config,
+    schema: ATTRIBUTION_SCHEMA,
+    consumesFrom: 'bookings',
+    publishesTo: 'attribution',
+    migrate: migrateAttribution,
+    relayLagStore: 'attribution',
+    consumers: {
+      concurrency: config.CONSUMER_CONCURRENCY,
+      maxDeliver: config.CONSUMER_MAX_DELIVER,
+      backoffMs: config.CONSUMER_BACKOFF_MS,
+      ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
+    },
+  });
+  const { ns, nc, db, store } = runtime;
 
   try {
-    const nc = await connectNats({ servers: config.NATS_URL, name: SERVICE_NAME, logger });
-    cleanups.push(async () => {
-      if (!nc.isClosed()) await nc.drain();
-    });
-    const jsm = await jetstreamManager(nc);
-    const streamOptions = { replicas: config.STREAM_REPLICAS };
-    for (const context of CONTEXTS) await ensureContextStream(jsm, ns, context, streamOptions);
-    await ensureDlqStream(jsm, ns, ['bookings'], streamOptions);
-
-    const pool = new pg.Pool({
-      connectionString: config.DATABASE_URL,
-      max: config.DATABASE_POOL_MAX,
-      // An abandoned transaction would hold back the event store's global order for every reader.
-      options: '-c idle_in_transaction_session_timeout=10000',
-    });
-    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-    cleanups.push(() => db.destroy());
-    await migrateEventStore(db, ATTRIBUTION_SCHEMA);
-    await migrateAttribution(db);
-    const store = createEventStore(db, {
-      schema: ATTRIBUTION_SCHEMA,
-      idleInTransactionTimeoutMs: null,
-      registry,
-    });
-
     const fixture = await readProfessionalsFixture(config.PROFESSIONALS_FIXTURE_PATH);
     const loaded = await applyProfessionalsFixture(db, fixture, clock());
     logger.info(
       loaded,
       loaded.applied ? 'professionals fixture applied' : 'professionals fixture already loaded',
     );
-
-    const publisher = createPublisher(nc, ns);
-    const relay = await startRelay({
-      store,
-      connection: config.DATABASE_URL,
-      logger,
-      publish: (event) => publisher.publish(toEnvelope(event)),
-    });
-    cleanups.push(() => relay.stop());
-    registerRelayLagMetric(registry, 'attribution', () => relay.lag());
 
     const geocoded = new Counter({
       name: 'attribution_geocoding_total',
@@ -202,57 +138,15 @@ export const startAttributionService = async (
           rounds.inc({ outcome: outcome.kind });
       },
     });
-    cleanups.push(() => deadlines.stop());
+    runtime.onStop(() => deadlines.stop());
 
-    const consumers: RunningConsumer[] = [];
-    cleanups.push(async () => {
-      await Promise.all(consumers.map((c) => c.stop()));
-    });
-    const consume = async <D extends EventDefinition>(
-      purpose: string,
-      def: D,
-      handle: (event: EventOf<D>, ctx: HandlerContext) => Promise<unknown>,
-    ) => {
-      consumers.push(
-        await runConsumer({
-          nc,
-          ns,
-          logger,
-          registry,
-          name: `${SERVICE_NAME}-${purpose}`,
-          context: 'bookings',
-          filterSubject: def.subject,
-          events: [def],
-          concurrency: config.CONSUMER_CONCURRENCY,
-          maxDeliver: config.CONSUMER_MAX_DELIVER,
-          backoffMs: config.CONSUMER_BACKOFF_MS,
-          ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
-          dlq: false,
-          handler: async (event, ctx) => {
-            const outcome = await handle(event, ctx);
-            ctx.logger.info({ outcome }, `${event.type} handled`);
-          },
-        }),
-      );
-    };
-    await consume('booking-confirmed', BookingConfirmed, (e, ctx) =>
+    await runtime.consume('booking-confirmed', BookingConfirmed, (e, ctx) =>
       handleBookingConfirmed(e, deps, ctx.logger),
     );
-    await consume('booking-cancelled', BookingCancelled, (e, ctx) =>
+    await runtime.consume('booking-cancelled', BookingCancelled, (e, ctx) =>
       handleBookingCancelled(e, deps, ctx.logger),
     );
-    // The queue gauges of every durable above and the DLQ size; stopped before the consumers and NATS.
-    const pollers = [
-      registerConsumerLagMetrics(
-        registry,
-        jsm,
-        consumers.map((c) => ({ stream: ns.stream('bookings'), durable: c.name })),
-      ),
-      registerDlqSizeMetric(registry, jsm, ns.stream('dlq')),
-    ];
-    cleanups.push(async () => {
-      for (const poller of pollers) poller.stop();
-    });
+    runtime.startQueueGauges();
 
     const app = createHttpApp({
       logger,
@@ -262,7 +156,7 @@ export const startAttributionService = async (
     await app.register(respondRoutes(deps, { rateLimitPerMinute: config.RESPOND_RATE_LIMIT_PER_MINUTE }));
     await app.register(adminProfessionalsRoutes({ db, adminToken: config.ADMIN_TOKEN, clock }));
     await app.register(adminAttributionsRoutes({ deps, adminToken: config.ADMIN_TOKEN }));
-    cleanups.push(() => app.close());
+    runtime.onStop(() => app.close());
     const url = await app.listen({ port: config.PORT, host: config.HOST });
     logger.info(
       {
@@ -274,9 +168,9 @@ export const startAttributionService = async (
       },
       `attribution listening on ${url}: consumes ${BookingConfirmed.type} and ${BookingCancelled.type}`,
     );
-    return { app, url, deps, deadlines, stop: stopAll };
+    return { app, url, deps, deadlines, stop: runtime.stop };
   } catch (error) {
-    await stopAll();
+    await runtime.stop();
     throw error;
   }
 };

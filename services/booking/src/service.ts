@@ -1,40 +1,6 @@
-import {
-  CheckoutExpired,
-  type Context,
-  type EventDefinition,
-  type EventOf,
-  namespaced,
-  PaymentCompleted,
-  PaymentFailed,
-  PaymentRefunded,
-} from '@express-quote/contracts';
-import {
-  createEventStore,
-  migrateEventStore,
-  registerRelayLagMetric,
-  startRelay,
-  toEnvelope,
-} from '@express-quote/eventstore';
-import {
-  connectNats,
-  createPublisher,
-  ensureContextStream,
-  ensureDlqStream,
-  type HandlerContext,
-  type RunningConsumer,
-  runConsumer,
-} from '@express-quote/messaging';
-import {
-  createHttpApp,
-  type HttpApp,
-  natsReadiness,
-  pgReadiness,
-  registerConsumerLagMetrics,
-  registerDlqSizeMetric,
-} from '@express-quote/service-kit';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { CheckoutExpired, PaymentCompleted, PaymentFailed, PaymentRefunded } from '@express-quote/contracts';
+import { startEventSourcedRuntime } from '@express-quote/eventsourced-kit';
+import { createHttpApp, type HttpApp, natsReadiness, pgReadiness } from '@express-quote/service-kit';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createPostcodeDirectory, type PostcodeDirectory } from './adapters/postcodes.ts';
@@ -51,9 +17,6 @@ import { migrateBooking } from './migrations.ts';
 import { startBookingsProjection } from './projections/bookings-projection.ts';
 
 export const SERVICE_NAME = 'booking';
-
-/** Streams this service publishes into (BOOKINGS, via the relay) or consumes from (PAYMENTS). */
-const CONTEXTS: readonly Context[] = ['payments', 'bookings'];
 
 export interface StartBookingServiceOptions {
   config: BookingConfig;
@@ -81,56 +44,28 @@ export const startBookingService = async (options: StartBookingServiceOptions): 
   const { config, logger } = options;
   const registry = options.registry ?? new Registry();
   const clock = options.clock ?? (() => new Date());
-  const ns = namespaced(config.NATS_NAMESPACE);
-  const cleanups: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        logger.error({ err: error }, 'error while stopping');
-      }
-    }
-    cleanups.length = 0;
-  };
+  const runtime = await startEventSourcedRuntime({
+    name: SERVICE_NAME,
+    logger,
+    registry,
+    config,
+    schema: BOOKING_SCHEMA,
+    consumesFrom: 'payments',
+    publishesTo: 'bookings',
+    migrate: migrateBooking,
+    relayLagStore: 'booking',
+    consumers: {
+      concurrency: config.CONSUMER_CONCURRENCY,
+      maxDeliver: config.CONSUMER_MAX_DELIVER,
+      backoffMs: config.CONSUMER_BACKOFF,
+      ackWaitMs: config.CONSUMER_ACK_WAIT,
+    },
+  });
+  const { ns, nc, db, store } = runtime;
 
   try {
-    const nc = await connectNats({ servers: config.NATS_URL, name: SERVICE_NAME, logger });
-    cleanups.push(async () => {
-      if (!nc.isClosed()) await nc.drain();
-    });
-    const jsm = await jetstreamManager(nc);
-    const streamOptions = { replicas: config.STREAM_REPLICAS };
-    for (const context of CONTEXTS) await ensureContextStream(jsm, ns, context, streamOptions);
-    await ensureDlqStream(jsm, ns, ['payments'], streamOptions);
-
-    const pool = new pg.Pool({
-      connectionString: config.DATABASE_URL,
-      max: config.DATABASE_POOL_MAX,
-      // An abandoned transaction would hold back the event store's global order for every reader.
-      options: '-c idle_in_transaction_session_timeout=10000',
-    });
-    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-    cleanups.push(() => db.destroy());
-    await migrateEventStore(db, BOOKING_SCHEMA);
-    await migrateBooking(db);
-    const store = createEventStore(db, {
-      schema: BOOKING_SCHEMA,
-      idleInTransactionTimeoutMs: null,
-      registry,
-    });
-
-    const publisher = createPublisher(nc, ns);
-    const relay = await startRelay({
-      store,
-      connection: config.DATABASE_URL,
-      logger,
-      publish: (event) => publisher.publish(toEnvelope(event)),
-    });
-    cleanups.push(() => relay.stop());
     const projection = await startBookingsProjection({ db, connection: config.DATABASE_URL, logger });
-    cleanups.push(() => projection.stop());
-    registerRelayLagMetric(registry, 'booking', () => relay.lag());
+    runtime.onStop(() => projection.stop());
 
     const deps: HandlerDeps = {
       db,
@@ -139,59 +74,19 @@ export const startBookingService = async (options: StartBookingServiceOptions): 
       urgentWithinMs: config.URGENT_WITHIN,
       clock,
     };
-    const consumers: RunningConsumer[] = [];
-    cleanups.push(async () => {
-      await Promise.all(consumers.map((c) => c.stop()));
-    });
-    const consume = async <D extends EventDefinition>(
-      purpose: string,
-      def: D,
-      handle: (event: EventOf<D>, ctx: HandlerContext) => Promise<unknown>,
-    ) => {
-      consumers.push(
-        await runConsumer({
-          nc,
-          ns,
-          logger,
-          registry,
-          name: `${SERVICE_NAME}-${purpose}`,
-          context: 'payments',
-          filterSubject: def.subject,
-          events: [def],
-          concurrency: config.CONSUMER_CONCURRENCY,
-          maxDeliver: config.CONSUMER_MAX_DELIVER,
-          backoffMs: config.CONSUMER_BACKOFF,
-          ackWaitMs: config.CONSUMER_ACK_WAIT,
-          dlq: false,
-          handler: async (event, ctx) => {
-            const outcome = await handle(event, ctx);
-            ctx.logger.info({ outcome }, `${event.type} handled`);
-          },
-        }),
-      );
-    };
-    await consume('payment-completed', PaymentCompleted, (e, ctx) =>
+    await runtime.consume('payment-completed', PaymentCompleted, (e, ctx) =>
       handlePaymentCompleted(e, deps, ctx.logger),
     );
-    await consume('payment-refunded', PaymentRefunded, (e, ctx) =>
+    await runtime.consume('payment-refunded', PaymentRefunded, (e, ctx) =>
       handlePaymentRefunded(e, deps, ctx.logger),
     );
-    await consume('payment-failed', PaymentFailed, (e, ctx) => handlePaymentFailed(e, deps, ctx.logger));
-    await consume('checkout-expired', CheckoutExpired, (e, ctx) =>
+    await runtime.consume('payment-failed', PaymentFailed, (e, ctx) =>
+      handlePaymentFailed(e, deps, ctx.logger),
+    );
+    await runtime.consume('checkout-expired', CheckoutExpired, (e, ctx) =>
       handleCheckoutExpired(e, deps, ctx.logger),
     );
-    // The queue gauges of every durable above and the DLQ size; stopped before the consumers and NATS.
-    const pollers = [
-      registerConsumerLagMetrics(
-        registry,
-        jsm,
-        consumers.map((c) => ({ stream: ns.stream('payments'), durable: c.name })),
-      ),
-      registerDlqSizeMetric(registry, jsm, ns.stream('dlq')),
-    ];
-    cleanups.push(async () => {
-      for (const poller of pollers) poller.stop();
-    });
+    runtime.startQueueGauges();
 
     const postcodes = options.postcodes ?? createPostcodeDirectory();
     const app = createHttpApp({
@@ -209,20 +104,20 @@ export const startBookingService = async (options: StartBookingServiceOptions): 
       }),
     );
     await app.register(bookingsRoutes({ db }));
-    cleanups.push(() => app.close());
+    runtime.onStop(() => app.close());
     const url = await app.listen({ port: config.PORT, host: config.HOST });
     logger.info(
       {
         port: (app.server.address() as { port: number } | null)?.port ?? config.PORT,
         namespace: ns.prefix || '(production)',
-        consumes: consumers.map((c) => c.name),
+        consumes: runtime.consumerNames(),
         publishes: ns.contextFilter('bookings'),
       },
       `booking service listening on ${url}`,
     );
-    return { app, url, stop: stopAll };
+    return { app, url, stop: runtime.stop };
   } catch (error) {
-    await stopAll();
+    await runtime.stop();
     throw error;
   }
 };
