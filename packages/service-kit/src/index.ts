@@ -10,6 +10,7 @@ export * from './http-metrics.ts';
 export * from './logger.ts';
 export * from './masking.ts';
 export type { MetricsPoller } from './metrics-poller.ts';
+export * from './periodic-task.ts';
 export * from './readiness.ts';
 export * from './run-service.ts';
 export * from './service-main.ts';

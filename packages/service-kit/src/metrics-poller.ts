@@ -1,4 +1,5 @@
 import type { Counter, Gauge, Registry } from 'prom-client';
+import { startPeriodicTask } from './periodic-task.ts';
 
 /** Periodic reader of values that are costly to fetch at scrape time (a NATS request per consumer). */
 export interface MetricsPoller {
@@ -13,29 +14,11 @@ export interface MetricsPoller {
  * round runs waits for that round. The timer is unref'd so it never keeps a stopping process alive.
  */
 export const startPoller = (read: () => Promise<void>, intervalMs: number): MetricsPoller => {
-  if (!Number.isInteger(intervalMs) || intervalMs <= 0) {
-    throw new TypeError(`intervalMs must be a positive integer (got ${intervalMs})`);
-  }
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const refresh = (): Promise<void> => {
-    running ??= read()
-      .catch(() => undefined)
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const timer = setInterval(() => {
-    if (!stopped) void refresh();
-  }, intervalMs);
-  timer.unref();
-  void refresh();
+  const task = startPeriodicTask({ run: read, intervalMs, fallback: undefined, runAtStart: true });
   return {
-    refresh,
+    refresh: task.tick,
     stop() {
-      stopped = true;
-      clearInterval(timer);
+      void task.stop();
     },
   };
 };

@@ -1,3 +1,4 @@
+import { startPeriodicTask } from '@express-quote/service-kit';
 import type { Logger } from 'pino';
 import { attributionTables } from '../database.ts';
 import { type ExpireOutcome, expireRound } from '../handlers/expire-round.ts';
@@ -62,7 +63,6 @@ export const startDeadlinePoller = (
     }
   };
 
-  let running: Promise<PassOutcome[]> | undefined;
   let stopped = false;
   const pass = async (): Promise<PassOutcome[]> => {
     const outcomes: PassOutcome[] = [];
@@ -76,28 +76,19 @@ export const startDeadlinePoller = (
     }
     return outcomes;
   };
-  const tick = (): Promise<PassOutcome[]> => {
-    running ??= pass()
-      .catch((error: unknown) => {
-        // Logged, not thrown: the next tick retries (Postgres briefly away).
-        log.error({ err: (error as Error).message }, 'deadline pass failed');
-        return [];
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const timer = setInterval(() => {
-    if (!stopped) void tick();
-  }, options.intervalMs);
-  timer.unref();
+  // Logged, not thrown: the next tick retries (Postgres briefly away).
+  const task = startPeriodicTask({
+    run: pass,
+    intervalMs: options.intervalMs,
+    fallback: [] as PassOutcome[],
+    logger: log,
+    failureMessage: 'deadline pass failed',
+  });
   return {
-    tick,
+    tick: task.tick,
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+      stopped = true; // a pass in progress ends after its current round
+      await task.stop();
     },
   };
 };

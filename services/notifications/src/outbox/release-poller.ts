@@ -1,3 +1,4 @@
+import { startPeriodicTask } from '@express-quote/service-kit';
 import type { Logger } from 'pino';
 import { type ReleaseDeps, releaseDue } from './release-due.ts';
 
@@ -16,43 +17,23 @@ export const startReleasePoller = (
   deps: ReleaseDeps,
   options: { intervalMs: number; logger: Logger },
 ): ReleasePoller => {
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  let failures = 0;
-  const tick = (): Promise<void> => {
-    running ??= releaseDue(deps)
-      .then((released) => {
-        failures = 0;
-        if (released.length > 0) {
-          options.logger.info(
-            {
-              released: released.length,
-              documentsMissing: released.filter((r) => r.documentsMissing).length,
-            },
-            'release poller published due notifications',
-          );
-        }
-      })
-      .catch((error: unknown) => {
-        failures++;
-        // Logged, not thrown: the next tick retries (NATS or Postgres briefly away).
-        options.logger.error({ err: (error as Error).message, failures }, 'release poller pass failed');
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const timer = setInterval(() => {
-    if (!stopped) void tick();
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  // Logged, not thrown: the next tick retries (NATS or Postgres briefly away).
+  return startPeriodicTask({
+    run: async () => {
+      const released = await releaseDue(deps);
+      if (released.length > 0) {
+        options.logger.info(
+          {
+            released: released.length,
+            documentsMissing: released.filter((r) => r.documentsMissing).length,
+          },
+          'release poller published due notifications',
+        );
+      }
     },
-  };
+    intervalMs: options.intervalMs,
+    fallback: undefined,
+    logger: options.logger,
+    failureMessage: 'release poller pass failed',
+  });
 };

@@ -1,3 +1,4 @@
+import { startPeriodicTask } from '@express-quote/service-kit';
 import type { Logger } from 'pino';
 import { type FiredReminder, fireDueReminders, type ReminderDeps } from './fire-due-reminders.ts';
 
@@ -16,36 +17,12 @@ export const startReminderScheduler = (
   deps: ReminderDeps,
   options: { intervalMs: number; logger: Logger },
 ): ReminderScheduler => {
-  let running: Promise<FiredReminder[]> | undefined;
-  let stopped = false;
-  let failures = 0;
-  const tick = (): Promise<FiredReminder[]> => {
-    running ??= fireDueReminders(deps)
-      .then((fired) => {
-        failures = 0;
-        return fired;
-      })
-      .catch((error: unknown) => {
-        failures++;
-        // Logged, not thrown: the rows are still SCHEDULED and the next pass fires them (NATS or Postgres away).
-        options.logger.error({ err: (error as Error).message, failures }, 'reminder scheduler pass failed');
-        return [];
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const timer = setInterval(() => {
-    if (!stopped) void tick();
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  // Logged, not thrown: the rows are still SCHEDULED and the next pass fires them (NATS or Postgres away).
+  return startPeriodicTask({
+    run: () => fireDueReminders(deps),
+    intervalMs: options.intervalMs,
+    fallback: [],
+    logger: options.logger,
+    failureMessage: 'reminder scheduler pass failed',
+  });
 };
