@@ -1,9 +1,11 @@
 // The whole system, every service as its own process: webhook → 200 and webhook → customer e-mail accepted by SMTP,
 // at a fixed arrival rate (open loop). SMTP rate limiting is raised so the measure is the pipeline, not the
 // per-instance 10 e-mails/s courtesy limit towards a real relay.
+import { readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { join } from 'node:path';
-import { BookingConfirmed } from '@express-quote/contracts';
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { CONTEXTS, type Context } from '@express-quote/contracts';
+import { DeliverPolicy, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createQuote, EXAMPLE_CUSTOMER, exampleQuoteRequest, payQuote } from '../demo/scenario.ts';
 import { startSystem } from '../demo/system.ts';
@@ -19,6 +21,82 @@ const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
+const WARM_UP_BOOKINGS = 5;
+const HOPS = ['payment', 'confirmed', 'documents', 'requested', 'sending', 'accepted', 'sent'] as const;
+type Hop = (typeof HOPS)[number];
+const HOP_LABELS: Record<Hop, string> = {
+  payment: 'webhook → payment.completed',
+  confirmed: '→ booking.confirmed',
+  documents: '→ customer documents.generated',
+  requested: '→ notify (booking-confirmation)',
+  sending: '→ notification.sending',
+  accepted: '→ accepted by the SMTP sink',
+  sent: '→ notification.sent',
+};
+// biome-ignore lint/suspicious/noExplicitAny: a benchmark reads a few fields of any event
+const hopOf = (type: string, data: any): Hop | null => {
+  if (type === 'payment.completed') return 'payment';
+  if (type === 'booking.confirmed') return 'confirmed';
+  if (type === 'documents.generated') return data.audience === 'customer' ? 'documents' : null;
+  if (type === 'notification.requested')
+    return data.template === 'booking-confirmation' && data.channel === 'email' ? 'requested' : null;
+  if (type === 'notification.sending') return 'sending';
+  if (type === 'notification.sent') return 'sent';
+  return null;
+};
+// CPU time (user + system, all threads) of each service process, NATS, PostgreSQL (backends alive at both reads)
+// and this process, from /proc: what one booking costs each of them.
+const CLOCK_TICK_MS = 10;
+const cpuByService = async (): Promise<Map<string, number>> => {
+  const cpu = new Map<string, number>();
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^[0-9]+$/.test(pid)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      const comm = (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+      const name =
+        Number(pid) === process.pid
+          ? 'this benchmark (mail and phone sinks, watchers)'
+          : comm === 'nats-server' || comm === 'postgres'
+            ? comm
+            : /services\/([a-z-]+)\/src\/main\.ts/.exec(cmdline)?.[1];
+      if (name === undefined) continue;
+      const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+      cpu.set(name, (cpu.get(name) ?? 0) + (Number(stat[11]) + Number(stat[12])) * CLOCK_TICK_MS);
+    } catch {
+      // the process ended between readdir and read
+    }
+  }
+  return cpu;
+};
+
+const messagesByStream = async (
+  jsm: JetStreamManager,
+  streams: readonly string[],
+): Promise<Map<string, number>> => {
+  const counts = new Map<string, number>();
+  for (const stream of streams) {
+    const info = await jsm.streams.info(stream).catch(() => null);
+    if (info) counts.set(stream, info.state.last_seq);
+  }
+  return counts;
+};
+
+/** Waits until every durable consumer of the run has nothing pending nor unacknowledged (or 60 s pass). */
+const settle = async (jsm: JetStreamManager, streams: readonly string[]): Promise<void> => {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    let busy = 0;
+    for (const stream of streams) {
+      for await (const c of jsm.consumers.list(stream)) {
+        if (c.config.durable_name) busy += c.num_pending + c.num_ack_pending;
+      }
+    }
+    if (busy === 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+};
+
 const round = (n: number) => Math.round(n * 10) / 10;
 
 export async function run(): Promise<Row[]> {
@@ -28,22 +106,63 @@ export async function run(): Promise<Row[]> {
     root: join(import.meta.dirname, '..', '..'),
     isolated: true,
     logLevel: 'warn',
+    parseMail: false,
     env: { SMTP_RATE_LIMIT_PER_SECOND: '1000', SMTP_MAX_CONNECTIONS: '10' },
   });
   const rows: Row[] = [];
-  // booking.confirmed arrival per correlation id (= Stripe event id), read straight from the BOOKINGS stream.
+  // Where the time goes: the server timestamp of each hop of a customer confirmation, per correlation id (= the
+  // Stripe event id), read straight from the streams with ephemeral ordered consumers.
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
-  const confirmedAt = new Map<string, number>();
-  const consumer = await jetstream(nc).consumers.get(system.ns.stream('bookings'), {
-    filter_subjects: system.ns.subject(BookingConfirmed.subject),
-    deliver_policy: DeliverPolicy.New,
-  });
-  const confirmations = await consumer.consume();
-  void (async () => {
-    for await (const m of confirmations)
-      confirmedAt.set(m.json<{ correlationId: string }>().correlationId, Date.now());
-  })();
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const allStreams = (Object.keys(CONTEXTS) as Context[]).map((c) => system.ns.stream(c));
+  const hops = new Map<string, Partial<Record<Hop, number>>>();
+  const notificationToCorrelation = new Map<string, string>();
+  const mark = (correlationId: string, hop: Hop, at: number) => {
+    const row = hops.get(correlationId) ?? {};
+    row[hop] ??= at;
+    hops.set(correlationId, row);
+  };
+  const watched: Context[] = ['payments', 'bookings', 'documents', 'notify', 'notifications'];
+  const streams = [];
+  for (const context of watched) {
+    const consumer = await js.consumers.get(system.ns.stream(context), {
+      deliver_policy: DeliverPolicy.New,
+    });
+    const messages = await consumer.consume();
+    streams.push(messages);
+    void (async () => {
+      for await (const m of messages) {
+        const at = Math.floor(m.info.timestampNanos / 1e6);
+        // biome-ignore lint/suspicious/noExplicitAny: a benchmark reads a few fields of any event
+        const e = m.json<{ type: string; correlationId: string; data: any }>();
+        const hop = hopOf(e.type, e.data);
+        if (hop === null) continue;
+        if (hop === 'requested') notificationToCorrelation.set(e.data.notificationId, e.correlationId);
+        const correlation =
+          hop === 'sending' || hop === 'sent'
+            ? notificationToCorrelation.get(e.data.notificationId)
+            : e.correlationId;
+        if (correlation !== undefined) mark(correlation, hop, at);
+      }
+    })();
+  }
   try {
+    // Warm-up, not measured: the first bookings through a fresh system pay for JIT compilation, lazy imports and
+    // pool connections, which is not what a service that has been running does.
+    const warmUp = Array.from({ length: WARM_UP_BOOKINGS }, (_, i) => ({
+      ...EXAMPLE_CUSTOMER,
+      email: `warm-up-${i}@example.fr`,
+    }));
+    for (const c of warmUp) {
+      const quote = await createQuote(system, exampleQuoteRequest(new Date(), c));
+      await payQuote(system, quote, c, { follow: false });
+    }
+    for (const c of warmUp)
+      await system.mail.waitForMessages(1, { filter: { to: c.email }, timeoutMs: 60_000 });
+    await settle(jsm, allStreams);
+    system.mail.reset();
+
     for (const rate of rates) {
       const count = rate * seconds;
       const customers = Array.from({ length: count }, (_, i) => ({
@@ -57,6 +176,8 @@ export async function run(): Promise<Row[]> {
       const eventIds: string[] = [];
       const webhookMs: number[] = [];
       const pending: Promise<void>[] = [];
+      const cpuBefore = await cpuByService();
+      const messagesBefore = await messagesByStream(jsm, allStreams);
       const start = performance.now();
       for (let i = 0; i < count; i++) {
         const due = start + (i * 1000) / rate;
@@ -78,14 +199,35 @@ export async function run(): Promise<Row[]> {
       const accepted = new Map<string, number>();
       while (accepted.size < count && Date.now() < deadline) {
         for (const m of system.mail.messages()) {
-          for (const to of m.to)
+          for (const to of m.envelope.to)
             if (to.startsWith(`bench-${rate}-`)) accepted.set(to, Date.parse(m.receivedAt));
         }
         if (accepted.size < count) await new Promise((r) => setTimeout(r, 200));
       }
       const toConfirmed = eventIds.flatMap((id, i) => {
-        const at = confirmedAt.get(id);
+        const at = hops.get(id)?.confirmed;
         return at === undefined ? [] : [at - sentAt[i]!];
+      });
+      // Everything the bookings set off (staff e-mails, proposals, SMS) is still running: let it settle before CPU.
+      await settle(jsm, allStreams);
+      const cpuAfter = await cpuByService();
+      const messagesAfter = await messagesByStream(jsm, allStreams);
+      const cpuRows = [...cpuAfter]
+        .map(([service, ms]) => ({ service, ms: (ms - (cpuBefore.get(service) ?? 0)) / count }))
+        .sort((a, b) => b.ms - a.ms);
+      customers.forEach((c, i) => {
+        const at = accepted.get(c.email);
+        if (at !== undefined && eventIds[i] !== undefined) mark(eventIds[i], 'accepted', at);
+      });
+      // Each hop's own share: from the previous hop's timestamp to this one's.
+      const shares = HOPS.map((hop, h) => {
+        const values = eventIds.flatMap((id, i) => {
+          const row = hops.get(id);
+          const to = row?.[hop];
+          const previous = h === 0 ? sentAt[i] : row?.[HOPS[h - 1]!];
+          return to === undefined || previous === undefined ? [] : [to - previous];
+        });
+        return { hop, p50: percentile(values, 50), p99: percentile(values, 99) };
       });
       const latencies = customers.flatMap((c, i) => {
         const at = accepted.get(c.email);
@@ -125,11 +267,39 @@ export async function run(): Promise<Row[]> {
           unit: 'ms',
           note: 'goal ≤ 300 ms; old system 4–5.5 s',
         },
+        ...shares.map(({ hop, p50, p99 }) => ({
+          name: `  hop ${HOP_LABELS[hop]} p50 @ ${rate}/s`,
+          value: round(p50),
+          unit: 'ms',
+          note: `p99 ${round(p99)} ms`,
+        })),
+        {
+          name: `CPU per booking, all processes @ ${rate}/s`,
+          value: round(cpuRows.reduce((sum, r) => sum + r.ms, 0)),
+          unit: 'ms',
+          note: `${os.availableParallelism()} cores: saturated above ~${Math.floor(
+            (os.availableParallelism() * 1000) /
+              Math.max(
+                1,
+                cpuRows.reduce((sum, r) => sum + r.ms, 0),
+              ),
+          )} bookings/s`,
+        },
+        ...[...messagesAfter].map(([stream, n]) => ({
+          name: `  messages per booking on ${stream.split('_').at(-1)} @ ${rate}/s`,
+          value: round((n - (messagesBefore.get(stream) ?? 0)) / count),
+          unit: 'msg',
+        })),
+        ...cpuRows.map(({ service, ms }) => ({
+          name: `  CPU per booking: ${service} @ ${rate}/s`,
+          value: round(ms),
+          unit: 'ms',
+        })),
       );
       system.mail.reset();
     }
   } finally {
-    confirmations.stop();
+    for (const messages of streams) messages.stop();
     await nc.close();
     await system.stop();
   }

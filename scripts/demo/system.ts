@@ -58,6 +58,11 @@ export interface SystemOptions {
   /** Extra env for every service (e.g. shorter timeouts in tests). */
   readonly env?: Readonly<Record<string, string>>;
   readonly onEvent?: (event: Observed) => void;
+  /**
+   * false: the mail sink keeps raw messages without parsing them (envelopes, Message-ID and timestamps only). The
+   * benchmark measures the pipeline, not mailparser running beside it on the same cores.
+   */
+  readonly parseMail?: boolean;
 }
 
 export interface RunningSystem {
@@ -91,7 +96,8 @@ export const startSystem = async (options: SystemOptions): Promise<RunningSystem
     options.databaseUrl ??
     process.env.DATABASE_URL ??
     'postgres://postgres@127.0.0.1:5432/express_quote';
-  const mail = await startMailSink(options.isolated ? {} : { smtpPort: 1025, httpPort: 8025 });
+  const parse = options.parseMail ?? true;
+  const mail = await startMailSink(options.isolated ? { parse } : { smtpPort: 1025, httpPort: 8025, parse });
   // Delivery reports (Twilio status callbacks, WhatsApp status webhooks) come back signed, shortly after each send.
   const phones = await startPhoneSinks({
     autoReportDelayMs: 200,
