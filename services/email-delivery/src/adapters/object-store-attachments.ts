@@ -11,8 +11,11 @@ export interface PreparedAttachment {
   contentType: string;
   bytes: number;
   sha256: string;
-  /** Headers + base64 body of the MIME part (CRLF line endings), handed to nodemailer as `raw`. */
-  raw: string;
+  /**
+   * Headers + base64 body of the MIME part (CRLF line endings), handed to nodemailer as `raw`: bytes, so no
+   * message converts them again.
+   */
+  raw: Buffer;
 }
 
 /** What the attachment source needs from the Object Store (messaging's BlobStore fits). */
@@ -35,18 +38,19 @@ export interface AttachmentSource {
   readonly stats: { hits: number; fetches: number };
 }
 
-const mimePart = (document: StoredDocument, data: Buffer): string => {
+const mimePart = (document: StoredDocument, data: Buffer): Buffer => {
   const disposition = buildHeaderValue({ value: 'attachment', params: { filename: document.filename } });
   const type = buildHeaderValue({ value: document.contentType, params: { name: document.filename } });
   // Built as nodemailer builds its own parts: RFC 2231 parameters for non-ASCII names, folded header lines,
   // 76-column base64.
-  return [
+  const part = [
     foldLines(`Content-Type: ${type}`, 76),
     'Content-Transfer-Encoding: base64',
     foldLines(`Content-Disposition: ${disposition}`, 76),
     '',
     wrap(data.toString('base64'), 76),
   ].join('\r\n');
+  return Buffer.from(part, 'utf8');
 };
 
 /**
@@ -62,7 +66,7 @@ export const createAttachmentSource = (options: {
   const stats = { hits: 0, fetches: 0 };
   const cache = new LRUCache<string, PreparedAttachment, StoredDocument>({
     maxSize: Math.max(1, options.maxCacheBytes),
-    sizeCalculation: (a) => Math.max(1, a.raw.length),
+    sizeCalculation: (a) => Math.max(1, a.raw.byteLength),
     fetchMethod: async (_cacheKey, _stale, { context: document }) => {
       stats.fetches++;
       options.onFetch?.(false);

@@ -95,6 +95,10 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
     const log = ctx.logger;
     const messageId = messageIdFor(cmd.notificationId, settings.messageIdDomain);
 
+    // The documents are read from the Object Store while Postgres answers and the template renders: only a
+    // redelivery of a sent message, or a command refused below, reads them for nothing (usually from the cache).
+    const preparing = Promise.all(cmd.attachments.map((document) => attachments.prepare(document)));
+    preparing.catch(() => {}); // its failure is handled where it is awaited, after the checks below
     const existing = await records.find(cmd.notificationId);
     if (existing?.status === 'SENT') {
       return outcomes.alreadySent(command, ctx, {
@@ -132,7 +136,7 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
 
     let prepared: PreparedAttachment[];
     try {
-      prepared = await Promise.all(cmd.attachments.map((document) => attachments.prepare(document)));
+      prepared = await preparing;
     } catch (error) {
       if (error instanceof AttachmentIntegrityError) {
         return giveUp(command, ctx, { reason: error.message, retriable: false, provider: null });
@@ -146,7 +150,17 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
       );
     }
 
-    await publisher.publish(status.sending(subjectOf(command), attempt, now()));
+    // `sending` is published while the SMTP server works, and acknowledged before any later status event of this
+    // attempt, so the stream keeps the order. It is informative only (the status fold takes SENT or FAILED without
+    // it): failing to publish it is logged and never holds back, nor fails, a message the server may be accepting.
+    const sending = publisher.publish(status.sending(subjectOf(command), attempt, now())).then(
+      () => undefined,
+      (error: unknown) =>
+        log.warn(
+          { notificationId: cmd.notificationId, attempt, err: (error as Error).message },
+          'notification.sending not published',
+        ),
+    );
     const started = performance.now();
     try {
       const receipt = await transport.send(
@@ -183,6 +197,7 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
         command,
         log,
       );
+      await sending;
       await publisher.publish(
         status.sent(subjectOf(command), record.attempts, record.sent_at ?? sentAt, {
           provider: record.provider,
@@ -201,6 +216,7 @@ export const createNotificationRequestedHandler = (deps: NotificationHandlerDeps
         'notification sent',
       );
     } catch (error) {
+      await sending;
       if (error instanceof CircuitOpenError) {
         return retryLater(
           command,

@@ -1,10 +1,10 @@
 import { TemplateDataError as KitTemplateDataError, templateNamed } from '@express-quote/delivery-kit';
 import mjml2html from 'mjml';
-import Mustache from 'mustache';
 import type { z } from 'zod';
 import { EMAIL_TEMPLATES } from './catalog.ts';
 import type { EmailTemplate, RenderContext } from './email-template.ts';
 import { mjmlLayout, textLayout } from './layout.ts';
+import { parseTemplate } from './mustache-template.ts';
 
 export interface RenderedEmail {
   template: string;
@@ -77,8 +77,8 @@ const oneLine = (value: string, max = 250) => value.replace(/\s+/g, ' ').trim().
 
 interface CompiledTemplate {
   template: EmailTemplate;
-  html: string;
-  text: string;
+  html: (view: Record<string, unknown>) => string;
+  text: (view: Record<string, unknown>) => string;
 }
 
 /**
@@ -90,9 +90,6 @@ export const compileTemplates = async (options: {
   templates?: readonly EmailTemplate[];
 }): Promise<TemplateRenderer> => {
   const templates = options.templates ?? EMAIL_TEMPLATES;
-  // Own writers: their caches hold only our templates, and text is rendered without HTML escaping.
-  const htmlWriter = new Mustache.Writer();
-  const textWriter = new Mustache.Writer();
   const compiled = new Map<string, CompiledTemplate>();
   for (const template of templates) {
     if (compiled.has(template.name)) throw new Error(`template ${template.name} defined twice`);
@@ -102,12 +99,13 @@ export const compileTemplates = async (options: {
         `template ${template.name}: MJML errors: ${result.errors.map((e) => e.formattedMessage).join('; ')}`,
       );
     }
-    const text = textLayout(template.textBody);
-    htmlWriter.parse(result.html);
-    textWriter.parse(text);
-    compiled.set(template.name, { template, html: result.html, text });
+    compiled.set(template.name, {
+      template,
+      html: parseTemplate(result.html),
+      // Plain text: values as they are, no HTML escaping.
+      text: parseTemplate(textLayout(template.textBody), { escape: (value) => String(value) }),
+    });
   }
-  const noEscape = { escape: (value: unknown) => String(value) };
 
   return {
     names: [...compiled.keys()],
@@ -130,8 +128,8 @@ export const compileTemplates = async (options: {
       return {
         template: name,
         subject,
-        html: htmlWriter.render(entry.html, view),
-        text: textWriter.render(entry.text, view, {}, noEscape),
+        html: entry.html(view),
+        text: entry.text(view),
       };
     },
   };
