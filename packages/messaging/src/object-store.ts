@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Namespace } from '@express-quote/contracts';
 import { JetStreamApiError } from '@nats-io/jetstream';
-import { type ObjectInfo, type ObjectStore, Objm, StorageType } from '@nats-io/obj';
+import { type ObjectInfo, type ObjectStore, Objm, StorageType, setSha256Backend } from '@nats-io/obj';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
+
+// The Object Store digests every put and get with a pure-JS SHA-256 by default (browser-safe): 1.45 ms of CPU per
+// 105 kB against 0.08 ms for node:crypto, the largest part of fetching two PDFs. Process-wide, set before any use.
+setSha256Backend('native');
 
 export interface ObjectStoreOptions {
   replicas?: number;
