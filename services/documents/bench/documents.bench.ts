@@ -100,7 +100,7 @@ const robotoRate = async (count: number): Promise<number> => {
   ]);
   pdfmake.setLocalAccessPolicy((path) => allowed.has(path));
   const render = async (i: number) => {
-    const doc = await documentDefinition(job('BOOKING_CONFIRMATION', i), company);
+    const doc = documentDefinition(job('BOOKING_CONFIRMATION', i), company);
     return pdfmake.createPdf({ ...doc, defaultStyle: { ...doc.defaultStyle, font: 'Roboto' } }).getBuffer();
   };
   for (let i = 0; i < 10; i++) await render(i);

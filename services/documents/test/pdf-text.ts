@@ -14,3 +14,14 @@ export const pdfInfo = async (bytes: Uint8Array): Promise<Record<string, unknown
   const { info } = await pdf.getMetadata();
   return info as Record<string, unknown>;
 };
+
+/** The link annotations of the first page: target URL and clickable area (PDF points). */
+export const pdfLinks = async (
+  bytes: Uint8Array,
+): Promise<{ url: string; width: number; height: number }[]> => {
+  const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  const annotations = await (await pdf.getPage(1)).getAnnotations();
+  return annotations
+    .filter((a) => a.subtype === 'Link' && a.url)
+    .map((a) => ({ url: a.url, width: a.rect[2] - a.rect[0], height: a.rect[3] - a.rect[1] }));
+};

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import pdfmake from 'pdfmake';
 import { describe, expect, it } from 'vitest';
-import { cacheStandardFontMetrics } from '../src/rendering/font-metrics-cache.ts';
+import { prepareDocument } from '../src/rendering/document-content.ts';
 import type { RenderJob } from '../src/rendering/render-job.ts';
-import { renderDocument } from '../src/rendering/render-pdf.ts';
+import { documentDefinition, renderDocument } from '../src/rendering/render-pdf.ts';
+import { installStandardFontMetrics } from '../src/rendering/standard-font-metrics.ts';
 import { bookingData, company, customer, pickupStreet, proposalData, ttcLinesPrice } from './fixtures.ts';
-import { pdfInfo, pdfText } from './pdf-text.ts';
+import { pdfInfo, pdfLinks, pdfText } from './pdf-text.ts';
+import { scanPdfQrCodes } from './qr-scan.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const render = (job: RenderJob) => renderDocument(job, company);
@@ -173,6 +176,17 @@ describe('rendered PDFs', () => {
     expect(raw).toContain(`/URI (${proposalData().refuseUrl})`);
   });
 
+  it('MISSION_PROPOSAL: its QR codes, as a PDF reader decodes them, scan to the links, and open them when clicked', async () => {
+    const bytes = await render(jobs.MISSION_PROPOSAL);
+    const { acceptUrl, refuseUrl } = proposalData();
+    expect(await scanPdfQrCodes(bytes)).toEqual([acceptUrl, refuseUrl]);
+    // Besides the words of each button, the whole 110 pt square of each QR code is a link.
+    const squares = (await pdfLinks(bytes)).filter(
+      (link) => Math.round(link.width) === 110 && Math.round(link.height) === 110,
+    );
+    expect(squares.map((link) => link.url)).toEqual([acceptUrl, refuseUrl]);
+  });
+
   it('MISSION_PROPOSAL never shows the customer surname, e-mail, phone or street', async () => {
     const bytes = await render(jobs.MISSION_PROPOSAL);
     const { text } = await pdfText(bytes);
@@ -252,7 +266,23 @@ describe('rendered PDFs', () => {
     expect(Buffer.from(bytes).toString('latin1')).toContain('/Subtype /Image');
   });
 
-  it('parses the standard font metrics once per thread (pdfkit internals still where expected)', async () => {
-    expect(await cacheStandardFontMetrics()).toBe(true);
+  it.each(Object.values(jobs))(
+    '$kind: named styles resolved before pdfmake give the same bytes',
+    async (job) => {
+      // A definition of its own for each render: pdfmake writes into the nodes it lays out.
+      const resolved = await pdfmake.createPdf(prepareDocument(documentDefinition(job, company))).getBuffer();
+      const byPdfmake = await pdfmake
+        .createPdf(prepareDocument(documentDefinition(job, company), { resolveStyles: false }))
+        .getBuffer();
+      expect(sha256(resolved)).toBe(sha256(byPdfmake));
+    },
+  );
+
+  it('parses the standard font metrics once per thread, kerning off (pdfkit internals still where expected)', async () => {
+    expect(await installStandardFontMetrics()).toBe(true);
+    const kit = await pdfmake.createPdf({ content: 'x', defaultStyle: { font: 'Helvetica' } }).getStream();
+    // Helvetica's A and V are 667 units wide each, and its AFM file kerns the pair by -70.
+    expect(kit.font('Helvetica').fontSize(1000).widthOfString('AV')).toBe(1334);
+    kit.end();
   });
 });

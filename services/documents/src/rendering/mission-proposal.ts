@@ -15,13 +15,19 @@ import {
 
 export type ProposalData = DataOf<typeof ProfessionalProposed>;
 
-/** QR codes of the two links, as SVG markup (vector: crisp when printed, a few hundred bytes each). */
+/** QR codes of the two links, as PNG data URLs (see qr-png.ts). */
 export interface ProposalQrCodes {
-  acceptSvg: string;
-  refuseSvg: string;
+  acceptPng: string;
+  refusePng: string;
 }
 
-const answerColumn = (label: string, url: string, svg: string, color: string, caption: string): Content => ({
+const answerColumn = (
+  label: string,
+  url: string,
+  qrPng: string,
+  color: string,
+  caption: string,
+): Content => ({
   stack: [
     {
       table: {
@@ -36,7 +42,7 @@ const answerColumn = (label: string, url: string, svg: string, color: string, ca
         paddingBottom: () => 7,
       },
     },
-    { svg, width: 110, height: 110, alignment: 'center', link: url, margin: [0, 10, 0, 4] },
+    { image: qrPng, width: 110, height: 110, alignment: 'center', link: url, margin: [0, 10, 0, 4] },
     { text: caption, style: 'small', alignment: 'center' },
   ],
 });
@@ -103,14 +109,14 @@ export const missionProposalDocument = (
         answerColumn(
           'Accepter la mission',
           proposal.acceptUrl,
-          qr.acceptSvg,
+          qr.acceptPng,
           COLORS.accept,
           'Scannez pour accepter la mission',
         ),
         answerColumn(
           'Refuser la mission',
           proposal.refuseUrl,
-          qr.refuseSvg,
+          qr.refusePng,
           COLORS.refuse,
           'Scannez pour refuser la mission',
         ),

@@ -1,8 +1,8 @@
 import { workerData } from 'node:worker_threads';
 import type { CompanyIdentity } from './company.ts';
-import { cacheStandardFontMetrics } from './font-metrics-cache.ts';
 import type { RenderJob } from './render-job.ts';
 import { renderDocument } from './render-pdf.ts';
+import { installStandardFontMetrics } from './standard-font-metrics.ts';
 
 /**
  * Entry point of a render worker thread (piscina). The company identity (and its logo) arrives once through
@@ -10,6 +10,6 @@ import { renderDocument } from './render-pdf.ts';
  */
 const { company } = workerData as { company: CompanyIdentity };
 
-await cacheStandardFontMetrics();
+await installStandardFontMetrics();
 
 export default (job: RenderJob): Promise<Uint8Array> => renderDocument(job, company);
