@@ -4,7 +4,6 @@ import {
   DocumentsGenerated,
   deterministicId,
   type Envelope,
-  type StoredDocument,
 } from '@express-quote/contracts';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -70,11 +69,14 @@ export const handleBookingConfirmed = async (
     filename: documentFilename(kind, ids),
     job: jobFor(kind, booking, invoice.invoiceNumber),
   }));
-  const stored = await renderAndStore(deps, planned);
-  const byKind = new Map<string, StoredDocument>(stored.map((d) => [d.kind, d]));
-
+  // Every render starts now (confirmation and invoice first: the pool takes them in that order); each audience's
+  // event goes out as soon as its own documents are stored, so the customer's confirmation does not wait for the
+  // internal customer-details sheet.
+  const storing = new Map(planned.map((p) => [p.job.kind, renderAndStore(deps, [p]).then(([d]) => d!)]));
+  // Awaited below in audience order; a failure after the first await must not become an unhandled rejection.
+  for (const promise of storing.values()) promise.catch(() => undefined);
   for (const audience of ['customer', 'internal'] as const) {
-    const documents = BOOKING_DOCUMENT_SETS[audience].map((kind) => byKind.get(kind)!);
+    const documents = await Promise.all(BOOKING_DOCUMENT_SETS[audience].map((kind) => storing.get(kind)!));
     const generated = createEvent(
       DocumentsGenerated,
       { audience, bookingId: booking.bookingId, invoiceNumber: invoice.invoiceNumber, documents },
@@ -83,6 +85,7 @@ export const handleBookingConfirmed = async (
     const ack = await deps.publisher.publish(generated);
     logger.debug({ audience, duplicate: ack.duplicate, documents: documents.length }, 'documents published');
   }
+  const stored = await Promise.all(storing.values());
   logger.info(
     {
       bookingId: booking.bookingId,
