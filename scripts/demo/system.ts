@@ -63,6 +63,8 @@ export interface SystemOptions {
    * benchmark measures the pipeline, not mailparser running beside it on the same cores.
    */
   readonly parseMail?: boolean;
+  /** Only these services (default: every service present in services/). */
+  readonly services?: readonly ServiceName[];
 }
 
 export interface RunningSystem {
@@ -85,8 +87,10 @@ export interface RunningSystem {
 
 export const startSystem = async (options: SystemOptions): Promise<RunningSystem> => {
   const natsUrl = options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-  const present = SERVICE_NAMES.filter((s) =>
-    existsSync(join(options.root, 'services', s, 'src', 'main.ts')),
+  const present = SERVICE_NAMES.filter(
+    (s) =>
+      existsSync(join(options.root, 'services', s, 'src', 'main.ts')) &&
+      (options.services === undefined || options.services.includes(s)),
   );
   const nats = options.isolated ? await createTestNats(natsUrl) : null;
   const ns = nats?.ns ?? namespaced('');
