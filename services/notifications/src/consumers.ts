@@ -35,6 +35,7 @@ import {
 import type { PlannerDeps } from './handlers/planner-deps.ts';
 import { handleProfessionalProposed } from './handlers/professional-proposed.ts';
 import { handleStaffAlert } from './handlers/staff-alert.ts';
+import { createStatusProjectionWriter } from './projections/status-projection-writer.ts';
 
 /** A running consumer and the stream it reads: the queue gauges poll its backlog there. */
 export interface StartedConsumer extends RunningConsumer {
@@ -106,7 +107,9 @@ export const startConsumers = async (
     dlq: false,
   };
   const staffAlert = handleStaffAlert(planner);
-  const statusChanged = handleNotificationStatusChanged(planner.db);
+  // One writer for both status consumers: their events share rows and batch together.
+  const projection = createStatusProjectionWriter(planner.db);
+  const statusChanged = handleNotificationStatusChanged(projection);
   return Promise.all([
     run({
       ...common,
@@ -194,7 +197,7 @@ export const startConsumers = async (
       context: 'notify',
       filterSubject: 'notify.>',
       events: [NotificationRequested],
-      handler: handleNotificationRequested(planner.db),
+      handler: handleNotificationRequested(projection),
     }),
     run<StatusEventDefinition>({
       ...common,
