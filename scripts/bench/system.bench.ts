@@ -138,6 +138,7 @@ async function runConfiguration(
     isolated: true,
     logLevel: 'warn',
     parseMail: false,
+    watch: false,
     env: { SMTP_RATE_LIMIT_PER_SECOND: '1000', SMTP_MAX_CONNECTIONS: '10' },
     ...(services ? { services } : {}),
   });

@@ -65,6 +65,11 @@ export interface SystemOptions {
   readonly parseMail?: boolean;
   /** Only these services (default: every service present in services/). */
   readonly services?: readonly ServiceName[];
+  /**
+   * false: no stream watcher (follow() and observed stay empty). The benchmark reads the streams itself; a second
+   * set of consumers on every stream would add its own cost to the measure.
+   */
+  readonly watch?: boolean;
 }
 
 export interface RunningSystem {
@@ -155,19 +160,21 @@ export const startSystem = async (options: SystemOptions): Promise<RunningSystem
       env,
       logDir,
     });
-    nc = await connect({ servers: natsUrl, name: 'system-watcher' });
-    watcher = await watchStreams(
-      jetstream(nc),
-      await jetstreamManager(nc),
-      ns,
-      since,
-      options.onEvent ?? (() => {}),
-    );
+    if (options.watch ?? true) {
+      nc = await connect({ servers: natsUrl, name: 'system-watcher' });
+      watcher = await watchStreams(
+        jetstream(nc),
+        await jetstreamManager(nc),
+        ns,
+        since,
+        options.onEvent ?? (() => {}),
+      );
+    }
   } catch (error) {
     await stop({ keepLogs: true });
     throw error;
   }
-  const w = watcher;
+  const w = watcher ?? { observed: [] as Observed[], follow: () => {} };
   return {
     present,
     ns,
