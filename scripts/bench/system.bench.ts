@@ -143,6 +143,7 @@ async function runConfiguration(
     ...(services ? { services } : {}),
   });
   const rows: Row[] = [];
+  let failed = false;
   // Where the time goes: the server timestamp of each hop of a customer confirmation, per correlation id (= the
   // Stripe event id), read straight from the streams with ephemeral ordered consumers.
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
@@ -340,10 +341,15 @@ async function runConfiguration(
       );
       system.mail.reset();
     }
+  } catch (error) {
+    // The services' logs say why a booking did not go through: keep them.
+    console.error(`system benchmark failed; service logs kept in ${system.logDir}`);
+    failed = true;
+    throw error;
   } finally {
     for (const messages of streams) messages.stop();
     await nc.close();
-    await system.stop();
+    await system.stop({ keepLogs: failed });
   }
   return rows;
 }
