@@ -277,6 +277,7 @@ async function runConfiguration(
           return { service, ms: Math.max(0, ms - before - idle) / count };
         })
         .sort((a, b) => b.ms - a.ms);
+      const cpuTotal = cpuRows.reduce((sum, r) => sum + r.ms, 0);
       customers.forEach((c, i) => {
         const at = accepted.get(c.email);
         if (at !== undefined && eventIds[i] !== undefined) mark(eventIds[i], 'accepted', at);
@@ -337,15 +338,9 @@ async function runConfiguration(
         })),
         {
           name: `CPU per booking (idle subtracted), all processes @ ${rate}/s`,
-          value: round(cpuRows.reduce((sum, r) => sum + r.ms, 0)),
+          value: round(cpuTotal),
           unit: 'ms',
-          note: `${os.availableParallelism()} cores: saturated above ~${Math.floor(
-            (os.availableParallelism() * 1000) /
-              Math.max(
-                1,
-                cpuRows.reduce((sum, r) => sum + r.ms, 0),
-              ),
-          )} bookings/s`,
+          note: `${os.availableParallelism()} cores: saturated above ~${Math.floor((os.availableParallelism() * 1000) / Math.max(1, cpuTotal))} bookings/s`,
         },
         ...[...messagesAfter].map(([stream, n]) => ({
           name: `  messages per booking on ${stream.split('_').at(-1)} @ ${rate}/s`,
